@@ -1,0 +1,15 @@
+from django.apps import AppConfig
+from django.db.models.signals import post_migrate
+from django.utils.translation import gettext_lazy as _
+
+
+class AccountsConfig(AppConfig):
+    name = "kohtaamo.accounts"
+    label = "accounts"
+    verbose_name = _("Users and organisations")
+
+    def ready(self):
+        from kohtaamo.accounts.roles import ensure_default_roles
+
+        # Reference data, as Django does for permissions: runs after migrate and after a test flush.
+        post_migrate.connect(ensure_default_roles, sender=self)

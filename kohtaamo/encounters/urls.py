@@ -1,0 +1,2 @@
+app_name = "encounters"
+urlpatterns: list = []
