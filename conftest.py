@@ -139,11 +139,11 @@ def browser_login(page):
     def login(user, password=PASSWORD):
         device = totp_device(user)
         page.goto("/accounts/login/")
-        page.get_by_label("Käyttäjätunnus").fill(user.username)
-        page.get_by_label("Salasana").fill(password)
-        page.get_by_role("button", name="Kirjaudu sisään").click()
-        page.get_by_label("Koodi").fill(current_code(device))
-        page.get_by_role("button", name="Jatka").click()
+        page.fill("#id_username", user.username)
+        page.fill("#id_password", password)
+        page.click("main button[type=submit]")
+        page.fill("#id_token", current_code(device))
+        page.click("main button[type=submit]")
         page.wait_for_url("**/my-day/")
         return page
 

@@ -111,6 +111,10 @@ INSTALLED_APPS = [
     "kohtaamo.encounters",
     "kohtaamo.directory",
     "kohtaamo.referrals",
+    "kohtaamo.casework",
+    "kohtaamo.groupwork",
+    "kohtaamo.outreach",
+    "kohtaamo.channel",
     "kohtaamo.evaluation",
     "kohtaamo.api",
 ]

@@ -24,7 +24,12 @@ urlpatterns += [
     path("desk/", include("kohtaamo.encounters.urls")),
     path("directory/", include("kohtaamo.directory.urls")),
     path("referrals/", include("kohtaamo.referrals.urls")),
+    path("casework/", include("kohtaamo.casework.urls")),
+    path("groups/", include("kohtaamo.groupwork.urls")),
+    path("outreach/", include("kohtaamo.outreach.urls")),
     path("evaluation/", include("kohtaamo.evaluation.urls")),
+    # The public client side (no login): service finder, chat, ask for help, feedback.
+    path("palvelut/", include("kohtaamo.channel.urls")),
 ]
 
 handler403 = "kohtaamo.core.views.error_403"

@@ -1,19 +1,15 @@
-"""API endpoints of the foundation; domain apps add their routers from here."""
+"""API endpoints. The foundation's are here; each domain has its own router module in this
+package (desk.py, directory.py, ...), added to the API below."""
 
 from __future__ import annotations
 
 from uuid import UUID
 
+from kohtaamo.api import casework, channel, desk, directory, evaluation, outreach
 from kohtaamo.api.api import api
-from kohtaamo.api.schemas import ErrorOut, MeOut, PersonOut
-from kohtaamo.audit.actions import Actor
+from kohtaamo.api.common import ERRORS, actor
+from kohtaamo.api.schemas import MeOut, PersonOut
 from kohtaamo.people import actions as people_actions
-
-ERRORS = {401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 422: ErrorOut}
-
-
-def actor(request) -> Actor:
-    return Actor.from_request(request, channel="api")
 
 
 @api.get("/me", response={200: MeOut, **ERRORS}, tags=["accounts"], summary="The calling user")
@@ -44,3 +40,14 @@ def person_detail(request, code: UUID):
         "email": person.email,
         "municipality": person.municipality,
     }
+
+
+for module, prefix in [
+    (desk, ""),
+    (directory, ""),
+    (casework, ""),
+    (outreach, ""),
+    (channel, ""),
+    (evaluation, ""),
+]:
+    api.add_router(prefix, module.router)

@@ -15,6 +15,7 @@ from django.views.decorators.http import require_POST
 from kohtaamo.audit.actions import Actor, log_access
 from kohtaamo.audit.models import AccessLogEntry
 from kohtaamo.core.htmx import is_htmx
+from kohtaamo.core.registry import person_sections_for
 from kohtaamo.people import actions
 from kohtaamo.people.access import can_write_people
 from kohtaamo.people.forms import AccessReportForm, PersonForm, PersonSearchForm
@@ -69,13 +70,14 @@ def person_add(request):
 @login_required
 def person_detail(request, code):
     person = actions.open_person(Actor.from_request(request), request.user, code)
+    can_edit = person.organisation_id in request.user.organisation_ids(client_access=("write",))
     return render(
         request,
         "people/detail.html",
         {
             "person": person,
-            "can_edit": can_write_people(request.user)
-            and person.organisation_id in request.user.organisation_ids(client_access=("write",)),
+            "can_edit": can_edit,
+            "person_sections": person_sections_for(request, person),
         },
     )
 

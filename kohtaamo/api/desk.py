@@ -1,0 +1,7 @@
+"""API endpoints for the desk domain. Endpoints call the same access gates and actions as the views."""
+
+from __future__ import annotations
+
+from ninja import Router
+
+router = Router(tags=["desk"])

@@ -1,0 +1,2 @@
+app_name = "groupwork"
+urlpatterns: list = []
