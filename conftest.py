@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.utils import translation
 
 from kohtaamo.testing.factories import OrganisationFactory, PersonFactory, TeamFactory, member
 from kohtaamo.testing.helpers import current_code, login_verified, totp_device
@@ -14,8 +15,13 @@ PASSWORD = "Testi-salasana-2026"
 
 
 @pytest.fixture(autouse=True)
-def _kohtaamo_test_settings(settings):
+def _kohtaamo_test_settings(request, settings):
     settings.ALLOW_TEMPORARY_HETU = True  # test data uses temporary codes 900–999 only
+    # Tests read English source strings; the product's Finnish default is tested where a test is
+    # marked `finnish` (and the catalogues are checked by `make check`).
+    if request.node.get_closest_marker("finnish") is None:
+        settings.LANGUAGE_CODE = "en"
+        translation.activate("en")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     settings.STORAGES = {
         **settings.STORAGES,

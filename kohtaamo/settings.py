@@ -18,9 +18,10 @@ from django.utils.translation import gettext_lazy as _
 from kohtaamo.core.envfile import read_env
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-read_env(BASE_DIR / ".env")
+if not os.environ.get("KOHTAAMO_NO_DOTENV"):
+    read_env(BASE_DIR / ".env")
 
-ENV_VARS: set[str] = set()
+ENV_VARS: set[str] = {"KOHTAAMO_NO_DOTENV"}
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
 
@@ -129,9 +130,9 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
     "kohtaamo.accounts.middleware.SessionGuardMiddleware",
     "kohtaamo.accounts.middleware.RequireMFAMiddleware",
-    "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
 
@@ -285,6 +286,9 @@ LOGGING = {
 CASELOAD_CAP = env_int("KOHTAAMO_CASELOAD_CAP", 40, minimum=1)
 SMALL_NUMBER_K = env_int("KOHTAAMO_SMALL_NUMBER_K", 5, minimum=1)
 CHAT_RETENTION_DAYS = env_int("KOHTAAMO_CHAT_RETENTION_DAYS", 30, minimum=1)
+# § 36 working days: county-specific non-working days (ISO dates) and the unverified Saturday rule.
+EXTRA_HOLIDAYS = env_list("KOHTAAMO_EXTRA_HOLIDAYS")
+SATURDAY_IS_WORKING_DAY = env_bool("KOHTAAMO_SATURDAY_IS_WORKING_DAY", False)
 DEV_LOGIN = env_bool("KOHTAAMO_DEV_LOGIN", False)
 if DEV_LOGIN and PRODUCTION:
     raise ImproperlyConfigured(

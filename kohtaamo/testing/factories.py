@@ -81,6 +81,7 @@ def member(organisation, role_key: str, *, team=None, username=None, **user_fiel
 class PersonFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = Person
+        skip_postgeneration_save = True
 
     organisation = factory.SubFactory(OrganisationFactory)
     first_name = factory.Sequence(lambda n: f"Etu{n}")
