@@ -52,8 +52,11 @@ class SessionGuardMiddleware:
                 logout(request)
                 messages.info(request, _("You were logged out after a period of inactivity."))
                 return redirect(settings.LOGIN_URL)
-            # Polling fragments (live boards) do not count as activity.
-            if request.headers.get("X-Kohtaamo-Poll") != "1":
+            # Polling fragments (live boards) do not count as activity. The time is written at
+            # most once a minute, so an ordinary page view does not rewrite the session.
+            if request.headers.get("X-Kohtaamo-Poll") != "1" and (
+                ACTIVITY_KEY not in request.session or now - last >= 60
+            ):
                 request.session[ACTIVITY_KEY] = now
         return self.get_response(request)
 
