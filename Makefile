@@ -18,7 +18,11 @@ $(STAMP): pyproject.toml | $(PY)
 .env:
 	$(PY) -m kohtaamo.core.envfile .env
 
-setup: $(STAMP) .env
+# compilemessages and makemessages need GNU gettext (on Debian-based machines it is usually there).
+/usr/bin/msgfmt:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gettext
+
+setup: $(STAMP) .env /usr/bin/msgfmt
 	$(MANAGE) migrate --noinput
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 
@@ -34,11 +38,11 @@ run: setup
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium
 
-test: $(STAMP) .env /usr/bin/chromium
+test: $(STAMP) .env /usr/bin/chromium /usr/bin/msgfmt
 	$(MANAGE) compilemessages --ignore=.venv -v 0
 	$(PY) -m pytest -n 2 $(PYTEST_ARGS)
 
-check: $(STAMP) .env
+check: $(STAMP) .env /usr/bin/msgfmt
 	.venv/bin/ruff format --check .
 	.venv/bin/ruff check .
 	$(MANAGE) makemigrations --check --dry-run

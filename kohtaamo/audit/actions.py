@@ -75,8 +75,10 @@ def _append(model: type[ChainedEntry], entries: list[ChainedEntry]) -> list[Chai
     if not entries:
         return entries
     with transaction.atomic():
-        ChainHead.objects.get_or_create(name=model.CHAIN)
-        head = ChainHead.objects.select_for_update().get(name=model.CHAIN)
+        head = ChainHead.objects.select_for_update().filter(name=model.CHAIN).first()
+        if head is None:
+            ChainHead.objects.get_or_create(name=model.CHAIN)
+            head = ChainHead.objects.select_for_update().get(name=model.CHAIN)
         prev = head.last_hash
         now = timezone.now()
         for offset, entry in enumerate(entries, start=1):

@@ -1,8 +1,10 @@
 """Translation catalogue check: `python -m kohtaamo.core.i18ncheck [--update]`.
 
-Runs makemessages for sv and en (Finnish is written in the catalogue too, since source strings are
-English) into a scratch copy, then fails if any message is missing from the committed catalogues
-or untranslated. With --update the committed catalogues are refreshed in place.
+Source strings are English; Finnish (the default), Swedish and English catalogues live in
+kohtaamo/locale/. Without arguments, runs makemessages into a scratch copy and fails when a message
+is missing from the committed catalogues, or is untranslated or fuzzy in Finnish or Swedish.
+With --update the committed catalogues are refreshed in place, and English entries are filled with
+their source text.
 """
 
 from __future__ import annotations
@@ -14,103 +16,106 @@ import sys
 import tempfile
 from pathlib import Path
 
+import polib
+
 ROOT = Path(__file__).resolve().parents[2]
 LOCALE = ROOT / "kohtaamo" / "locale"
 LANGS = ["fi", "sv", "en"]
+DOMAINS = ["django", "djangojs"]
 
 
-def run_makemessages(cwd: Path) -> None:
+def run_makemessages() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kohtaamo.settings"}
-    for domain in ("django", "djangojs"):
-        cmd = [
-            sys.executable,
-            str(ROOT / "manage.py"),
-            "makemessages",
-            "--no-obsolete",
-            "--no-location",
-            "-d",
-            domain,
-            "--ignore=.venv/*",
-            "--ignore=bench/*",
-            "--ignore=staticfiles/*",
-            "--ignore=kohtaamo/static/vendor/*",
-        ]
+    for domain in DOMAINS:
+        cmd = [sys.executable, str(ROOT / "manage.py"), "makemessages", "--no-obsolete", "--no-location",
+               "-d", domain, "--ignore=.venv/*", "--ignore=bench/*", "--ignore=staticfiles/*",
+               "--ignore=kohtaamo/static/vendor/*", "--ignore=test-artifacts/*", "--ignore=*/tests/*"]
         for lang in LANGS:
             cmd += ["-l", lang]
-        subprocess.run(cmd, cwd=cwd, env=env, check=True, capture_output=True)
+        subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
 
 
-def untranslated(po: Path) -> list[str]:
-    """msgids with an empty msgstr, or marked fuzzy (a tiny .po reader, enough for our files)."""
-    missing, msgid, fuzzy, in_msgstr, msgstr = [], None, False, False, ""
-    lines = po.read_text(encoding="utf-8").splitlines() + [""]
-    for line in lines:
-        if line.startswith("#,") and "fuzzy" in line:
-            fuzzy = True
-        elif line.startswith("msgid "):
-            msgid, in_msgstr = line[6:].strip('"'), False
-        elif line.startswith("msgstr"):
-            in_msgstr = True
-            msgstr = line.split(" ", 1)[1].strip('"')
-        elif line.startswith('"') and in_msgstr:
-            msgstr += line.strip('"')
-        elif line.startswith('"') and msgid is not None and not in_msgstr:
-            msgid += line.strip('"')
-        elif not line.strip():
-            if msgid and in_msgstr and (not msgstr or fuzzy):
-                missing.append(msgid)
-            msgid, fuzzy, in_msgstr, msgstr = None, False, False, ""
-    return missing
+def fix_headers() -> None:
+    """makemessages leaves a fuzzy template header; give each catalogue its language."""
+    for lang in LANGS:
+        for domain in DOMAINS:
+            path = LOCALE / lang / "LC_MESSAGES" / f"{domain}.po"
+            if path.exists():
+                po = polib.pofile(str(path))
+                po.metadata["Language"] = lang
+                po.metadata["Project-Id-Version"] = "Kohtaamo"
+                po.metadata_is_fuzzy = False
+                po.save()
+
+
+def fill_english() -> None:
+    for domain in DOMAINS:
+        path = LOCALE / "en" / "LC_MESSAGES" / f"{domain}.po"
+        if not path.exists():
+            continue
+        po = polib.pofile(str(path))
+        for entry in po:
+            if entry.msgid_plural:
+                if not any(entry.msgstr_plural.values()):
+                    entry.msgstr_plural = {0: entry.msgid, 1: entry.msgid_plural}
+            elif not entry.msgstr:
+                entry.msgstr = entry.msgid
+            if "fuzzy" in entry.flags:
+                entry.flags.remove("fuzzy")
+        po.save()
+
+
+def _key(entry) -> tuple:
+    return (entry.msgctxt, entry.msgid, entry.msgid_plural)
+
+
+def problems_in(committed: Path, fresh: Path) -> list[str]:
+    problems = []
+    for lang in LANGS:
+        for domain in DOMAINS:
+            new_path = fresh / lang / "LC_MESSAGES" / f"{domain}.po"
+            old_path = committed / lang / "LC_MESSAGES" / f"{domain}.po"
+            if not new_path.exists():
+                continue
+            new = polib.pofile(str(new_path))
+            old = {_key(e): e for e in polib.pofile(str(old_path))} if old_path.exists() else {}
+            for entry in new:
+                known = old.get(_key(entry))
+                if known is None:
+                    problems.append(f"{lang}/{domain}: not in the catalogue: {entry.msgid!r}")
+                elif not known.translated():
+                    problems.append(f"{lang}/{domain}: untranslated or fuzzy: {entry.msgid!r}")
+    return problems
 
 
 def main(argv: list[str]) -> int:
-    update = "--update" in argv
-    if update:
-        run_makemessages(ROOT)
-        print("catalogues updated in kohtaamo/locale")
+    if "--update" in argv:
+        run_makemessages()
+        fix_headers()
+        fill_english()
+        print("catalogues updated in kohtaamo/locale; translate the empty Finnish and Swedish entries")
         return 0
     with tempfile.TemporaryDirectory() as tmp:
-        scratch = Path(tmp) / "locale"
-        shutil.copytree(LOCALE, scratch) if LOCALE.exists() else scratch.mkdir()
-        # makemessages writes into LOCALE_PATHS; run it on a copy by swapping directories.
-        backup = Path(tmp) / "committed"
-        shutil.copytree(LOCALE, backup) if LOCALE.exists() else backup.mkdir()
+        committed = Path(tmp) / "committed"
+        if LOCALE.exists():
+            shutil.copytree(LOCALE, committed)
+        else:
+            committed.mkdir()
+        fresh = Path(tmp) / "fresh"
         try:
-            run_makemessages(ROOT)
-            problems = []
-            for lang in LANGS:
-                for po in sorted((LOCALE / lang / "LC_MESSAGES").glob("*.po")):
-                    committed = backup / lang / "LC_MESSAGES" / po.name
-                    new_ids = set(_ids(po))
-                    old_ids = set(_ids(committed)) if committed.exists() else set()
-                    for msg in sorted(new_ids - old_ids):
-                        problems.append(f"{lang}: not in the catalogue: {msg!r}")
-                    for msg in untranslated(committed) if committed.exists() else []:
-                        problems.append(f"{lang}: untranslated: {msg!r}")
+            run_makemessages()
+            shutil.copytree(LOCALE, fresh)
         finally:
             shutil.rmtree(LOCALE, ignore_errors=True)
-            shutil.copytree(backup, LOCALE)
-    for p in problems:
+            shutil.copytree(committed, LOCALE)
+        problems = problems_in(committed, fresh)
+    for p in problems[:200]:
         print(p)
     if problems:
-        print(f"{len(problems)} translation problem(s); run `make messages` and translate.")
+        print(f"{len(problems)} translation problem(s); run `make messages` and translate them.")
         return 1
-    print("translations complete")
+    print("translations complete in fi, sv and en")
     return 0
-
-
-def _ids(po: Path) -> list[str]:
-    ids, current = [], None
-    for line in po.read_text(encoding="utf-8").splitlines():
-        if line.startswith("msgid "):
-            current = line[6:].strip('"')
-        elif line.startswith('"') and current is not None:
-            current += line.strip('"')
-        else:
-            if current:
-                ids.append(current)
-            current = None
-    return ids
 
 
 if __name__ == "__main__":
