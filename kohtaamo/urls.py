@@ -22,6 +22,7 @@ urlpatterns = [
 
 urlpatterns += [
     path("desk/", include("kohtaamo.encounters.urls")),
+    path("instruments/", include("kohtaamo.instruments.urls")),
     path("directory/", include("kohtaamo.directory.urls")),
     path("referrals/", include("kohtaamo.referrals.urls")),
     path("casework/", include("kohtaamo.casework.urls")),

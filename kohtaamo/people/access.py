@@ -31,3 +31,19 @@ def get_person_for_user(user, code, *, write: bool = False) -> Person:
     if write and person.organisation_id not in user.organisation_ids(client_access=("write",)):
         raise PermissionDenied
     return person
+
+
+def get_consent_for_user(user, code, *, write: bool = False):
+    """A consent is seen through its person: same visibility, same write rule."""
+    from kohtaamo.people.consent import Consent
+
+    consent = (
+        Consent.objects.filter(code=code, person__in=people_visible_to(user))
+        .select_related("person")
+        .first()
+    )
+    if consent is None:
+        raise Http404
+    if write and consent.organisation_id not in user.organisation_ids(client_access=("write",)):
+        raise PermissionDenied
+    return consent

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db import transaction
 
-from kohtaamo.audit.actions import Actor, log_access, log_access_many, record_change
+from kohtaamo.audit.actions import Actor, diff, log_access, log_access_many, record_change
 from kohtaamo.audit.models import AccessLogEntry
 from kohtaamo.people.access import get_person_for_user, people_visible_to
 from kohtaamo.people.models import Person
@@ -31,9 +31,8 @@ def create_person(actor: Actor, *, organisation, hetu: str = "", **fields) -> Pe
 
 @transaction.atomic
 def update_person(actor: Actor, person: Person, *, hetu: str | None = None, **fields) -> Person:
-    from kohtaamo.audit.actions import diff
-
-    before = person.audit_snapshot()
+    # From the database: a bound ModelForm has already changed the instance in memory.
+    before = Person.objects.get(pk=person.pk).audit_snapshot()
     for name, value in fields.items():
         setattr(person, name, value)
     if hetu is not None and Person.hash_hetu(hetu) != person.hetu_hash:
@@ -72,6 +71,9 @@ def open_person(actor: Actor, user, code, *, write: bool = False, what: str = OB
 def search_people(actor: Actor, user, query: str, *, limit: int = 25) -> list[Person]:
     """Registry search; every person shown in the results is written to the access log."""
     hits = list(people_visible_to(user).search(query).select_related("organisation")[:limit])
+    duplicates = Person.objects.probable_duplicate_ids(hits)
+    for p in hits:
+        p.probable_duplicate = p.pk in duplicates
     log_access_many(
         actor,
         [(p.code, OBJECT, p.pk) for p in hits],

@@ -86,11 +86,11 @@ class PersonForm(forms.ModelForm):
 
 class PersonSearchForm(forms.Form):
     q = forms.CharField(
-        label=_("Name or identity code"),
+        label=_("Name, identity code or contact code"),
         max_length=100,
         required=False,
         help_text=_(
-            "The beginning of the last name, or last and first name, or a whole identity code."
+            "The beginning of the last name, or last and first name, a whole identity code, or a contact code such as KALA-4821."
         ),
     )
 

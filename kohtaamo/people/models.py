@@ -10,6 +10,7 @@ from django.utils.translation import gettext_lazy as _
 
 from kohtaamo.accounts.models import Organisation
 from kohtaamo.core import crypto
+from kohtaamo.people import contact_code
 from kohtaamo.people import hetu as hetu_rules
 
 
@@ -18,11 +19,15 @@ class PersonQuerySet(models.QuerySet):
         return self.filter(organisation_id__in=organisation_ids)
 
     def search(self, query: str):
-        """Name prefix ('virt', 'virtanen mai'), or an exact identity code (by its keyed hash)."""
+        """Name prefix ('virt', 'virtanen mai'), an exact identity code (by its keyed hash), or a
+        contact code carried over to the person (by its keyed hash)."""
         query = (query or "").strip()
         if not query:
             return self.none()
         normalised = hetu_rules.normalise(query)
+        code_hash = contact_code.hash_code(query)
+        if code_hash:  # a pseudonymous contact code carried over to the person ("KALA-4821")
+            return self.filter(contact_codes__code_hash=code_hash)
         if hetu_rules.RX.fullmatch(normalised):
             return self.filter(hetu_hash=Person.hash_hetu(normalised))
         parts = query.split()
@@ -37,6 +42,30 @@ class PersonQuerySet(models.QuerySet):
                 )
             )
         return qs
+
+    def probable_duplicate_ids(self, people) -> set[int]:
+        """Ids among `people` that share last name, first name and birth date with another person
+        in the same registry (one query); shown as a warning in the search results."""
+        people = [p for p in people if p.birth_date]
+        if not people:
+            return set()
+        groups: dict[tuple, int] = {}
+        for row in (
+            self.filter(
+                organisation_id__in={p.organisation_id for p in people},
+                last_name_upper__in={p.last_name_upper for p in people},
+                birth_date__in={p.birth_date for p in people},
+            )
+            .order_by()
+            .values_list("organisation_id", "last_name_upper", "first_name", "birth_date")
+        ):
+            key = (row[0], row[1], row[2].upper(), row[3])
+            groups[key] = groups.get(key, 0) + 1
+
+        def key(p):
+            return (p.organisation_id, p.last_name_upper, p.first_name.upper(), p.birth_date)
+
+        return {p.pk for p in people if groups.get(key(p), 0) > 1}
 
 
 class Person(models.Model):
@@ -129,3 +158,6 @@ class Person(models.Model):
             "municipality": self.municipality,
             "language": self.language,
         }
+
+
+from kohtaamo.people.consent import Consent, ContactCode  # noqa: E402,F401  (registered here)

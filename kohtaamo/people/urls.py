@@ -1,6 +1,6 @@
 from django.urls import path
 
-from kohtaamo.people import views
+from kohtaamo.people import consent_views, views
 
 app_name = "people"
 urlpatterns = [
@@ -10,4 +10,9 @@ urlpatterns = [
     path("<uuid:code>/edit/", views.person_edit, name="edit"),
     path("<uuid:code>/identity-code/", views.person_reveal_hetu, name="reveal-hetu"),
     path("<uuid:code>/access-log/", views.person_access_report, name="access-report"),
+    path(
+        "consents/<uuid:code>/withdraw/",
+        consent_views.consent_withdraw,
+        name="consent-withdraw",
+    ),
 ]

@@ -19,6 +19,7 @@ from kohtaamo.core.registry import person_sections_for
 from kohtaamo.people import actions
 from kohtaamo.people.access import can_write_people
 from kohtaamo.people.forms import AccessReportForm, PersonForm, PersonSearchForm
+from kohtaamo.people.search import search_extras_for
 
 
 def _require_registry_access(user):
@@ -30,16 +31,22 @@ def _require_registry_access(user):
 def person_list(request):
     _require_registry_access(request.user)
     form = PersonSearchForm(request.GET or None)
-    hits = None
+    hits, extras = None, []
     if form.is_valid() and form.cleaned_data["q"]:
         hits = actions.search_people(
             Actor.from_request(request), request.user, form.cleaned_data["q"]
         )
+        extras = search_extras_for(request, form.cleaned_data["q"], hits)
     template = "people/list.html#results" if is_htmx(request) else "people/list.html"
     return render(
         request,
         template,
-        {"form": form, "hits": hits, "can_add": can_write_people(request.user)},
+        {
+            "form": form,
+            "hits": hits,
+            "search_extras": extras,
+            "can_add": can_write_people(request.user),
+        },
     )
 
 
