@@ -284,11 +284,27 @@ LOGGING = {
 
 # Domain settings
 CASELOAD_CAP = env_int("KOHTAAMO_CASELOAD_CAP", 40, minimum=1)
+INACTIVE_MATTER_DAYS = env_int("KOHTAAMO_INACTIVE_MATTER_DAYS", 60, minimum=1)
 SMALL_NUMBER_K = env_int("KOHTAAMO_SMALL_NUMBER_K", 5, minimum=1)
 CHAT_RETENTION_DAYS = env_int("KOHTAAMO_CHAT_RETENTION_DAYS", 30, minimum=1)
 # § 36 working days: county-specific non-working days (ISO dates) and the unverified Saturday rule.
 EXTRA_HOLIDAYS = env_list("KOHTAAMO_EXTRA_HOLIDAYS")
 SATURDAY_IS_WORKING_DAY = env_bool("KOHTAAMO_SATURDAY_IS_WORKING_DAY", False)
+# Service directory and referrals
+HSDS_SCHEMA_DIR = Path(
+    env_str("KOHTAAMO_HSDS_SCHEMA_DIR", str(BASE_DIR.parent / "shared" / "hsds"))
+)  # falls back to the copy vendored in kohtaamo/directory/hsds_schema/ when missing
+DIRECTORY_STALE_DAYS = env_int("KOHTAAMO_DIRECTORY_STALE_DAYS", 365, minimum=1)
+REFERRAL_LINK_DAYS = env_int("KOHTAAMO_REFERRAL_LINK_DAYS", 14, minimum=1)
+REFERRAL_RESPONSE_DAYS = env_int("KOHTAAMO_REFERRAL_RESPONSE_DAYS", 5, minimum=1)
+# Outreach safety: alert when a check-in is this late; repeat to the on-call person until acknowledged.
+CHECKIN_MARGIN_MINUTES = env_int("KOHTAAMO_CHECKIN_MARGIN_MINUTES", 10)
+ALERT_REPEAT_MINUTES = env_int("KOHTAAMO_ALERT_REPEAT_MINUTES", 5, minimum=1)
+ALERT_NOTIFIER = env_str("KOHTAAMO_ALERT_NOTIFIER", "sink" if DEBUG else "email")
+if ALERT_NOTIFIER not in ("email", "sms", "sink"):
+    raise ImproperlyConfigured("KOHTAAMO_ALERT_NOTIFIER must be email, sms or sink")
+SMS_GATEWAY_URL = env_str("KOHTAAMO_SMS_GATEWAY_URL")
+SMS_GATEWAY_TOKEN = env_secret("KOHTAAMO_SMS_GATEWAY_TOKEN", required=False)
 DEV_LOGIN = env_bool("KOHTAAMO_DEV_LOGIN", False)
 if DEV_LOGIN and PRODUCTION:
     raise ImproperlyConfigured(

@@ -6,3 +6,6 @@ class OutreachConfig(AppConfig):
     name = "kohtaamo.outreach"
     label = "outreach"
     verbose_name = _("Outreach work")
+
+    def ready(self):
+        from kohtaamo.outreach import registrations, tasks  # noqa: F401  (registers)

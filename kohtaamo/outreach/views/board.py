@@ -1,0 +1,71 @@
+"""The team's live safety board. The page polls its fragment every 3 seconds (HTMX, with the
+`X-Kohtaamo-Poll` header so polling does not keep the session alive). Each poll first runs the
+overdue check for the shifts shown, so an alert never waits for the periodic job. When nothing
+changed the poll answers 204 and the page is left alone (calm for screen readers)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from kohtaamo.core.htmx import is_htmx
+from kohtaamo.outreach import access, actions, queries
+
+PLACEHOLDER = "__board_version__"
+CSRF_INPUT = re.compile(r'<input type="hidden" name="csrfmiddlewaretoken" value="[^"]*">')
+
+
+def _context(request) -> dict:
+    org_ids = access.require_outreach(request.user)
+    now = timezone.now()
+    shifts = queries.board_shifts(request.user, org_ids, now=now)
+    actions.raise_overdue_alerts(shifts, now=now)
+    rows = queries.board(shifts)
+    for row in rows:
+        row.states = [(s, queries.worker_status(s, now)) for s in row.workers]
+        row.can_acknowledge = access.can_acknowledge(row.shift, request.user)
+    return {
+        "rows": rows,
+        "now": now,
+        "open_alerts": sum(len(r.open_alerts) for r in rows),
+        "margin_minutes": settings.CHECKIN_MARGIN_MINUTES,
+    }
+
+
+@login_required
+def board(request):
+    context = _context(request)
+    if is_htmx(request):
+        html = render_to_string(
+            "outreach/board.html#board", {**context, "version": PLACEHOLDER}, request
+        )
+        stable = CSRF_INPUT.sub("", html)  # the masked token differs on every render
+        version = hashlib.sha256(stable.encode()).hexdigest()[:16]
+        if request.GET.get("v") == version:
+            return HttpResponse(status=204)
+        return HttpResponse(html.replace(PLACEHOLDER, version))
+    context["version"] = ""
+    return render(request, "outreach/board.html", context)
+
+
+@require_POST
+@login_required
+def acknowledge(request, code):
+    alert = access.get_alert_for_user(request.user, code, write=True)
+    actions.acknowledge_alert(alert, by=request.user)
+    if is_htmx(request):
+        context = _context(request)
+        context["version"] = ""
+        return render(request, "outreach/board.html#board", context)
+    messages.success(request, _("Alert acknowledged."))
+    return redirect("outreach:board")
