@@ -6,3 +6,6 @@ class ReferralsConfig(AppConfig):
     name = "kohtaamo.referrals"
     label = "referrals"
     verbose_name = _("Service paths and referrals")
+
+    def ready(self):
+        from kohtaamo.referrals import registrations  # noqa: F401
