@@ -6,11 +6,9 @@ from __future__ import annotations
 import datetime
 import os
 import random
-import secrets
 import subprocess
 import sys
 import tempfile
-from pathlib import Path
 
 from bench.common import RESULTS, ROOT, Server, ensure_pg_database, log, wrk
 
@@ -45,13 +43,33 @@ def fill_persons(county, count: int) -> None:
         return
     rng = random.Random(7)
     first = ["Aino", "Eero", "Helmi", "Juho", "Kaarina", "Lauri", "Maija", "Niko", "Oona", "Pekka"]
-    last = ["Virtanen", "Korhonen", "Mäkinen", "Nieminen", "Mäkelä", "Hämäläinen", "Laine", "Heikkinen",
-            "Koskinen", "Järvinen", "Lehtonen", "Saarinen", "Salminen", "Heinonen", "Niemi", "Kinnunen"]
+    last = [
+        "Virtanen",
+        "Korhonen",
+        "Mäkinen",
+        "Nieminen",
+        "Mäkelä",
+        "Hämäläinen",
+        "Laine",
+        "Heikkinen",
+        "Koskinen",
+        "Järvinen",
+        "Lehtonen",
+        "Saarinen",
+        "Salminen",
+        "Heinonen",
+        "Niemi",
+        "Kinnunen",
+    ]
     batch = []
     for i in range(have, count):
         born = datetime.date(1940, 1, 1) + datetime.timedelta(days=rng.randrange(0, 365 * 65))
-        person = Person(organisation=county, first_name=rng.choice(first),
-                        last_name=f"{rng.choice(last)}{i % 500}", municipality="Järvelä")
+        person = Person(
+            organisation=county,
+            first_name=rng.choice(first),
+            last_name=f"{rng.choice(last)}{i % 500}",
+            municipality="Järvelä",
+        )
         person.set_hetu(make_hetu(born, 900 + i % 100))
         person.last_name_upper = person.last_name.upper()
         batch.append(person)
@@ -98,13 +116,23 @@ def prepare(env: dict) -> tuple[str, list[str]]:
     log("migrating the bench database")
     call_command("migrate", verbosity=0)
     call_command("collectstatic", "--noinput", verbosity=0)
-    county, _ = Organisation.objects.get_or_create(slug="bench-county", defaults={"kind": "county", "name_fi": "Benchin alue"})
+    county, _ = Organisation.objects.get_or_create(
+        slug="bench-county", defaults={"kind": "county", "name_fi": "Benchin alue"}
+    )
     fill_persons(county, PERSONS)
-    user, created = User.objects.get_or_create(username="bench-worker", defaults={"first_name": "Bench"})
+    user, created = User.objects.get_or_create(
+        username="bench-worker", defaults={"first_name": "Bench"}
+    )
     if created:
-        Membership.objects.create(user=user, organisation=county, role=Role.objects.get(key="social_worker"))
+        Membership.objects.create(
+            user=user, organisation=county, role=Role.objects.get(key="social_worker")
+        )
     session = bench_session(user)
-    codes = list(Person.objects.filter(organisation=county).order_by("?").values_list("code", flat=True)[:2000])
+    codes = list(
+        Person.objects.filter(organisation=county)
+        .order_by("?")
+        .values_list("code", flat=True)[:2000]
+    )
     return session, [f"/people/{c}/" for c in codes]
 
 
@@ -116,8 +144,13 @@ def run(seconds: int = 8) -> dict:
     code = "from bench.foundation import prepare; import json,os; s,p=prepare(json.loads(os.environ['BENCH_ENV'])); print('SESSION', s); print('\\n'.join(p))"
     import json
 
-    out = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**os.environ, **env, "BENCH_ENV": json.dumps(env)},
-                         capture_output=True, text=True)
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT,
+        env={**os.environ, **env, "BENCH_ENV": json.dumps(env)},
+        capture_output=True,
+        text=True,
+    )
     if out.returncode:
         raise RuntimeError(out.stderr[-3000:])
     out = out.stdout.splitlines()
@@ -140,7 +173,9 @@ def run(seconds: int = 8) -> dict:
             ("person", "/people/", cookie, paths_file),
         ]:
             log(f"load: {name}")
-            results[name] = wrk(f"http://127.0.0.1:8100{url}", seconds=seconds, headers=headers, paths_file=pf)
+            results[name] = wrk(
+                f"http://127.0.0.1:8100{url}", seconds=seconds, headers=headers, paths_file=pf
+            )
         results["rss_mb_per_worker"] = app.worker_rss_mb()
     paths_file.unlink(missing_ok=True)
     bare_p50 = results["bare"]["p50_ms"] or 0.001
@@ -157,15 +192,24 @@ def run(seconds: int = 8) -> dict:
 
 
 def summary(results: dict) -> list[str]:
-    lines = [f"Foundation: {results['persons']} persons in PostgreSQL, gunicorn {results['workers']} sync workers, "
-             f"wrk {results['connections']} connections × {results['seconds']} s, loopback"]
-    lines.append(f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p50/bare':>10}{'non-2xx':>9}")
+    lines = [
+        f"Foundation: {results['persons']} persons in PostgreSQL, gunicorn {results['workers']} sync workers, "
+        f"wrk {results['connections']} connections × {results['seconds']} s, loopback"
+    ]
+    lines.append(
+        f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p50/bare':>10}{'non-2xx':>9}"
+    )
     for name in ("bare", "healthz", "login", "my_day", "person"):
         r = results[name]
-        lines.append(f"{name:<10}{r['rps']:>9}{r['p50_ms']:>9.2f}{r['p95_ms']:>9.2f}{r['p99_ms']:>9.2f}"
-                     f"{r.get('p50_ratio_to_bare', 1):>10}{r['non2xx']:>9}")
+        lines.append(
+            f"{name:<10}{r['rps']:>9}{r['p50_ms']:>9.2f}{r['p95_ms']:>9.2f}{r['p99_ms']:>9.2f}"
+            f"{r.get('p50_ratio_to_bare', 1):>10}{r['non2xx']:>9}"
+        )
     lines.append(f"resident memory per worker (MB): {results['rss_mb_per_worker']}")
-    lines.append("targets: " + ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in results["targets"].items()))
+    lines.append(
+        "targets: "
+        + ", ".join(f"{k} {'met' if v else 'NOT met'}" for k, v in results["targets"].items())
+    )
     return lines
 
 

@@ -27,9 +27,21 @@ DOMAINS = ["django", "djangojs"]
 def run_makemessages() -> None:
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "kohtaamo.settings"}
     for domain in DOMAINS:
-        cmd = [sys.executable, str(ROOT / "manage.py"), "makemessages", "--no-obsolete", "--no-location",
-               "-d", domain, "--ignore=.venv/*", "--ignore=bench/*", "--ignore=staticfiles/*",
-               "--ignore=kohtaamo/static/vendor/*", "--ignore=test-artifacts/*", "--ignore=*/tests/*"]
+        cmd = [
+            sys.executable,
+            str(ROOT / "manage.py"),
+            "makemessages",
+            "--no-obsolete",
+            "--no-location",
+            "-d",
+            domain,
+            "--ignore=.venv/*",
+            "--ignore=bench/*",
+            "--ignore=staticfiles/*",
+            "--ignore=kohtaamo/static/vendor/*",
+            "--ignore=test-artifacts/*",
+            "--ignore=*/tests/*",
+        ]
         for lang in LANGS:
             cmd += ["-l", lang]
         subprocess.run(cmd, cwd=ROOT, env=env, check=True, capture_output=True)
@@ -93,7 +105,9 @@ def main(argv: list[str]) -> int:
         run_makemessages()
         fix_headers()
         fill_english()
-        print("catalogues updated in kohtaamo/locale; translate the empty Finnish and Swedish entries")
+        print(
+            "catalogues updated in kohtaamo/locale; translate the empty Finnish and Swedish entries"
+        )
         return 0
     with tempfile.TemporaryDirectory() as tmp:
         committed = Path(tmp) / "committed"

@@ -1,7 +1,6 @@
 import datetime
 
 import pytest
-
 import time_machine
 from django.core.management import call_command
 from django_otp.plugins.otp_static.models import StaticToken
@@ -154,7 +153,10 @@ def test_logout_needs_post(as_user, alice):
 
 def test_open_redirect_is_refused(client, alice):
     totp_device(alice)
-    client.post("/accounts/login/", {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"})
+    client.post(
+        "/accounts/login/",
+        {"username": "alice", "password": PASSWORD, "next": "https://evil.example/"},
+    )
 
     assert client.session["kohtaamo_next"] == "core:my-day"
 

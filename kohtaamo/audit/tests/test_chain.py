@@ -14,7 +14,10 @@ pytestmark = pytest.mark.django_db
 
 def _entries(n=3):
     actor = Actor.system("test")
-    return [log_access(actor, person_code=uuid.uuid4(), object_type="people.person", object_ref=i) for i in range(n)]
+    return [
+        log_access(actor, person_code=uuid.uuid4(), object_type="people.person", object_ref=i)
+        for i in range(n)
+    ]
 
 
 def _without_trigger(sql, params):
@@ -34,7 +37,9 @@ def test_entries_form_a_chain():
     first, second, third = _entries()
 
     assert [first.seq, second.seq, third.seq] == [1, 2, 3]
-    assert first.prev_hash == "" and second.prev_hash == first.hash and third.prev_hash == second.hash
+    assert (
+        first.prev_hash == "" and second.prev_hash == first.hash and third.prev_hash == second.hash
+    )
     assert ChainHead.objects.get(name="access").last_hash == third.hash
     assert verify_all() == (3, [])
 
@@ -49,7 +54,9 @@ def test_verify_audit_command_passes_on_an_intact_chain(capsys):
 
 def test_verify_audit_detects_an_altered_row():
     entries = _entries()
-    _without_trigger("UPDATE audit_accesslogentry SET username = %s WHERE seq = %s", ["mallory", entries[1].seq])
+    _without_trigger(
+        "UPDATE audit_accesslogentry SET username = %s WHERE seq = %s", ["mallory", entries[1].seq]
+    )
 
     count, problems = verify_all()
 
@@ -65,7 +72,10 @@ def test_verify_audit_detects_a_removed_row():
 
     _count, problems = verify_all()
 
-    assert {p.problem for p in problems} >= {"missing entries before this one", "link to the previous entry broken"}
+    assert {p.problem for p in problems} >= {
+        "missing entries before this one",
+        "link to the previous entry broken",
+    }
 
 
 def test_verify_audit_detects_a_removed_last_row():
@@ -98,7 +108,9 @@ def test_the_database_refuses_an_update():
         cursor.execute("UPDATE audit_accesslogentry SET username = 'x' WHERE id = %s", [entry.pk])
 
 
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="row deletes are refused by a trigger on PostgreSQL")
+@pytest.mark.skipif(
+    connection.vendor != "postgresql", reason="row deletes are refused by a trigger on PostgreSQL"
+)
 def test_postgresql_refuses_a_delete():
     entry = _entries(1)[0]
 
@@ -118,8 +130,14 @@ def test_admin_cannot_add_change_or_delete(rf, administrator):
 
 def test_change_history_chain_is_separate_and_verifiable():
     code = uuid.uuid4()
-    record_change(Actor.system(), person_code=code, object_type="people.person", object_ref=1,
-                  action="update", changes={"phone": ["1", "2"]})
+    record_change(
+        Actor.system(),
+        person_code=code,
+        object_type="people.person",
+        object_ref=1,
+        action="update",
+        changes={"phone": ["1", "2"]},
+    )
     _entries(2)
 
     assert ChangeEntry.objects.get().seq == 1

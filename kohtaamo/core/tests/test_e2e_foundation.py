@@ -2,9 +2,9 @@
 axe on the main pages in Finnish and Swedish."""
 
 import pytest
-from playwright.sync_api import expect
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from kohtaamo.audit.models import AccessLogEntry
 from kohtaamo.testing.browser import assert_no_axe_violations

@@ -11,7 +11,9 @@ ROOT = Path(__file__).resolve().parents[3]
 
 
 def test_every_setting_is_documented():
-    documented = set(re.findall(r"`([A-Z][A-Z0-9_]+)`", (ROOT / "docs" / "configuration.md").read_text()))
+    documented = set(
+        re.findall(r"`([A-Z][A-Z0-9_]+)`", (ROOT / "docs" / "configuration.md").read_text())
+    )
 
     missing = sorted(name for name in settings.ENV_VARS if name not in documented)
 
@@ -61,7 +63,10 @@ def test_production_refuses_a_default_secret():
     assert result.returncode != 0 and "SECRET_KEY" in result.stderr
 
 
-@pytest.mark.parametrize(("name", "value"), [("DEBUG", "maybe"), ("EMAIL_PORT", "abc"), ("SESSION_IDLE_TIMEOUT_MINUTES", "0")])
+@pytest.mark.parametrize(
+    ("name", "value"),
+    [("DEBUG", "maybe"), ("EMAIL_PORT", "abc"), ("SESSION_IDLE_TIMEOUT_MINUTES", "0")],
+)
 def test_a_malformed_setting_names_the_variable(name, value):
     result = _start({**PRODUCTION_OK, name: value})
 
@@ -81,8 +86,13 @@ def test_production_defaults_are_secure():
         "print(s.DEBUG, s.SESSION_COOKIE_SECURE, s.CSRF_COOKIE_SECURE, s.SECURE_HSTS_SECONDS, s.SECURE_SSL_REDIRECT)"
     )
     base = {k: v for k, v in os.environ.items() if k in ("PATH", "HOME")}
-    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT / "kohtaamo", capture_output=True, text=True,
-                            env={**base, "PYTHONPATH": str(ROOT), "KOHTAAMO_NO_DOTENV": "1", **PRODUCTION_OK},
-                            timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=ROOT / "kohtaamo",
+        capture_output=True,
+        text=True,
+        env={**base, "PYTHONPATH": str(ROOT), "KOHTAAMO_NO_DOTENV": "1", **PRODUCTION_OK},
+        timeout=60,
+    )
 
     assert result.stdout.split() == ["False", "True", "True", "31536000", "True"]

@@ -38,7 +38,10 @@ VECTORS = [
 
 @pytest.mark.parametrize(("code", "allow_temporary", "expected"), VECTORS)
 def test_check_hetu_vectors(code, allow_temporary, expected):
-    assert check_hetu(code, allow_temporary=allow_temporary, today=datetime.date(2026, 12, 1)) == expected
+    assert (
+        check_hetu(code, allow_temporary=allow_temporary, today=datetime.date(2026, 12, 1))
+        == expected
+    )
 
 
 def test_lower_case_is_ok_after_normalising():
@@ -69,7 +72,15 @@ def test_made_codes_validate(born, individual):
 
 @given(st.text(max_size=15))
 def test_any_text_gets_a_reason_and_never_raises(text):
-    assert check_hetu(text) in {"ok", "format", "date", "individual", "temporary", "checksum", "future"}
+    assert check_hetu(text) in {
+        "ok",
+        "format",
+        "date",
+        "individual",
+        "temporary",
+        "checksum",
+        "future",
+    }
 
 
 def test_every_wrong_check_character_is_caught():

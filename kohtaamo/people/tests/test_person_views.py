@@ -17,7 +17,10 @@ def test_opening_a_person_writes_exactly_one_access_entry(as_user, alice, person
     assert len(entries) == 1
     entry = entries[0]
     assert (entry.username, entry.action, entry.object_type, entry.purpose) == (
-        "alice", "view", "people.person", "client_work",
+        "alice",
+        "view",
+        "people.person",
+        "client_work",
     )
     assert entry.roles == "social_counsellor"
     assert entry.organisation_ref == person.organisation_id
@@ -35,13 +38,17 @@ def test_the_identity_code_is_masked_and_revealing_it_is_logged(as_user, alice, 
     assert hetu[:7] + "****" in page
     assert hetu in reveal.content.decode()
     assert "<html" not in reveal.content.decode()  # the fragment only
-    actions = list(AccessLogEntry.objects.filter(person_code=person.code).values_list("action", flat=True))
+    actions = list(
+        AccessLogEntry.objects.filter(person_code=person.code).values_list("action", flat=True)
+    )
     assert actions == ["view", "view", "reveal"]
 
 
 def test_identity_code_is_encrypted_at_rest(person):
     with connection.cursor() as cursor:
-        cursor.execute("SELECT hetu_encrypted, hetu_hash FROM people_person WHERE id = %s", [person.pk])
+        cursor.execute(
+            "SELECT hetu_encrypted, hetu_hash FROM people_person WHERE id = %s", [person.pk]
+        )
         encrypted, digest = cursor.fetchone()
 
     assert person.hetu and person.hetu not in encrypted and person.hetu not in digest
@@ -55,7 +62,9 @@ def test_search_by_name_prefix_and_hetu_logs_each_hit(as_user, alice, person):
     by_name = client.get("/people/", {"q": "meik"})
     by_hetu = client.get("/people/", {"q": person.hetu.lower()})
 
-    assert "Meikäläinen" in by_name.content.decode() and "Meikäläis-Kallio" in by_name.content.decode()
+    assert (
+        "Meikäläinen" in by_name.content.decode() and "Meikäläis-Kallio" in by_name.content.decode()
+    )
     assert "Meikäläinen" in by_hetu.content.decode() and "Kallio" not in by_hetu.content.decode()
     hits = AccessLogEntry.objects.filter(action="search_hit")
     assert hits.filter(person_code=person.code).count() == 2
@@ -84,8 +93,16 @@ def test_adding_a_person_writes_history(as_user, alice, county):
 
     response = client.post(
         "/people/add/",
-        {"first_name": "Testi", "last_name": "Henkilö", "hetu": "010190-999W", "phone": "", "email": "",
-         "address": "", "municipality": "Järvelä", "language": "fi"},
+        {
+            "first_name": "Testi",
+            "last_name": "Henkilö",
+            "hetu": "010190-999W",
+            "phone": "",
+            "email": "",
+            "address": "",
+            "municipality": "Järvelä",
+            "language": "fi",
+        },
     )
 
     person = Person.objects.get(last_name="Henkilö")
@@ -99,7 +116,12 @@ def test_adding_a_person_writes_history(as_user, alice, county):
 
 def test_a_wrong_hetu_names_the_problem_and_keeps_the_input(as_user, alice, county):
     client = as_user(alice)
-    data = {"first_name": "Kirjoitettu", "last_name": "Nimi", "hetu": "131052-308U", "language": "fi"}
+    data = {
+        "first_name": "Kirjoitettu",
+        "last_name": "Nimi",
+        "hetu": "131052-308U",
+        "language": "fi",
+    }
 
     response = client.post("/people/add/", data)
 
@@ -124,8 +146,9 @@ def test_same_name_and_birth_date_is_flagged_before_saving(as_user, alice, count
     PersonFactory(organisation=county, first_name="Aino", last_name="Virtanen", hetu="010190-999W")
     client = as_user(alice)
     data = {"first_name": "Aino", "last_name": "Virtanen", "hetu": "010190A999", "language": "fi"}
-    from kohtaamo.people.hetu import make_hetu
     import datetime
+
+    from kohtaamo.people.hetu import make_hetu
 
     data["hetu"] = make_hetu(datetime.date(1990, 1, 1), 998)
 
@@ -142,8 +165,16 @@ def test_editing_records_what_changed(as_user, alice, person):
 
     client.post(
         f"/people/{person.code}/edit/",
-        {"first_name": "Maija", "last_name": "Meikäläinen", "hetu": "", "phone": "050 123",
-         "email": "", "address": "", "municipality": "", "language": "sv"},
+        {
+            "first_name": "Maija",
+            "last_name": "Meikäläinen",
+            "hetu": "",
+            "phone": "050 123",
+            "email": "",
+            "address": "",
+            "municipality": "",
+            "language": "sv",
+        },
     )
 
     change = ChangeEntry.objects.get(person_code=person.code, action="update")
@@ -163,7 +194,10 @@ def test_access_report_lists_who_viewed_and_exports_csv(as_user, alice, bob, per
     client = as_user(alice)
 
     html = client.get(f"/people/{person.code}/access-log/").content.decode()
-    csv = client.get(f"/people/{person.code}/access-log/", {"start": "2000-01-01", "end": "2100-01-01", "format": "csv"})
+    csv = client.get(
+        f"/people/{person.code}/access-log/",
+        {"start": "2000-01-01", "end": "2100-01-01", "format": "csv"},
+    )
 
     assert "bob" in html and "readonly" in html
     body = csv.content.decode()
@@ -173,7 +207,9 @@ def test_access_report_lists_who_viewed_and_exports_csv(as_user, alice, bob, per
 
 
 def test_access_report_rejects_an_inverted_period(as_user, alice, person):
-    response = as_user(alice).get(f"/people/{person.code}/access-log/", {"start": "2026-05-01", "end": "2026-01-01"})
+    response = as_user(alice).get(
+        f"/people/{person.code}/access-log/", {"start": "2026-05-01", "end": "2026-01-01"}
+    )
 
     assert "before the start date" in response.content.decode()
 
