@@ -13,7 +13,7 @@ import traceback
 
 from bench.common import RESULTS, log, write_results
 
-SECTIONS = ["foundation", "desk", "search", "directory", "dashboards", "outreach", "chat"]
+SECTIONS = ["foundation", "desk", "search", "directory", "dashboards", "outreach", "chat", "casework"]
 
 
 def main(argv: list[str]) -> int:
