@@ -61,6 +61,18 @@ class SessionGuardMiddleware:
         return self.get_response(request)
 
 
+# The public client pages (no login) stay reachable for a staff member who has not verified yet;
+# their staff pages under the same prefix do not.
+PUBLIC_CLIENT_PREFIX = "/palvelut/"
+STAFF_UNDER_PUBLIC = ("/palvelut/chat/console", "/palvelut/staff")
+
+
+def _mfa_exempt(path: str) -> bool:
+    if path.startswith(PUBLIC_CLIENT_PREFIX):
+        return not path.startswith(STAFF_UNDER_PUBLIC)
+    return path.startswith(MFA_EXEMPT_PREFIXES)
+
+
 class RequireMFAMiddleware:
     """A logged-in staff member must verify a second factor before anything else."""
 
@@ -74,7 +86,7 @@ class RequireMFAMiddleware:
             and user.is_authenticated
             and not user.is_verified()
             and user.requires_mfa
-            and not request.path.startswith(MFA_EXEMPT_PREFIXES)
+            and not _mfa_exempt(request.path)
         ):
             return redirect("accounts:mfa")
         return self.get_response(request)

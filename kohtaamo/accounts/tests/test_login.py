@@ -168,3 +168,11 @@ def test_create_api_token_command_prints_it_once(alice, capsys):
     stored = alice.api_tokens.get()
     assert token.startswith("kht_") and stored.name == "integraatio"
     assert token not in stored.token_hash and stored.prefix == token[:10]
+
+
+def test_public_client_pages_stay_open_but_staff_pages_need_the_second_factor(client, alice):
+    client.force_login(alice)
+
+    assert client.get("/palvelut/").status_code == 200
+    assert client.get("/palvelut/chat/console/")["Location"] == "/accounts/mfa/"
+    assert client.get("/palvelut/staff/requests/")["Location"] == "/accounts/mfa/"
