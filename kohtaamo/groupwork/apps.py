@@ -6,3 +6,6 @@ class GroupworkConfig(AppConfig):
     name = "kohtaamo.groupwork"
     label = "groupwork"
     verbose_name = _("Group work")
+
+    def ready(self):
+        from kohtaamo.groupwork import registrations  # noqa: F401  (registers)
