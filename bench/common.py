@@ -72,9 +72,22 @@ class Server:
 
     def __enter__(self):
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", self.app, "--bind", f"127.0.0.1:{self.port}",
-             "--workers", str(self.workers), "--worker-class", "sync", "--log-level", "warning"],
-            cwd=ROOT, env=self.env,
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                self.app,
+                "--bind",
+                f"127.0.0.1:{self.port}",
+                "--workers",
+                str(self.workers),
+                "--worker-class",
+                "sync",
+                "--log-level",
+                "warning",
+            ],
+            cwd=ROOT,
+            env=self.env,
         )
         deadline = time.time() + 60
         while time.time() < deadline:
@@ -95,17 +108,42 @@ class Server:
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker process."""
-        out = subprocess.run(["ps", "-o", "pid=,rss=", "--ppid", str(self.proc.pid)], capture_output=True, text=True).stdout
-        return [round(int(line.split()[1]) / 1024, 1) for line in out.strip().splitlines() if line.strip()]
+        out = subprocess.run(
+            ["ps", "-o", "pid=,rss=", "--ppid", str(self.proc.pid)], capture_output=True, text=True
+        ).stdout
+        return [
+            round(int(line.split()[1]) / 1024, 1)
+            for line in out.strip().splitlines()
+            if line.strip()
+        ]
 
 
-def wrk(url: str, *, seconds: int = 8, connections: int = 4, threads: int = 2, headers: dict | None = None,
-        paths_file: Path | None = None) -> dict:
+def wrk(
+    url: str,
+    *,
+    seconds: int = 8,
+    connections: int = 4,
+    threads: int = 2,
+    headers: dict | None = None,
+    paths_file: Path | None = None,
+) -> dict:
     """Run wrk against a loopback URL for a bounded time; returns rps and latency percentiles (ms)."""
     assert url.startswith("http://127.0.0.1:"), "load goes to loopback only"
     script = RESULTS / ".wrk.lua"
     script.write_text((WRK_PATHS if paths_file else "") + WRK_REPORT)
-    cmd = [ensure_wrk(), "-t", str(threads), "-c", str(connections), "-d", f"{seconds}s", "--timeout", "5s", "-s", str(script)]
+    cmd = [
+        ensure_wrk(),
+        "-t",
+        str(threads),
+        "-c",
+        str(connections),
+        "-d",
+        f"{seconds}s",
+        "--timeout",
+        "5s",
+        "-s",
+        str(script),
+    ]
     for key, value in (headers or {}).items():
         cmd += ["-H", f"{key}: {value}"]
     cmd.append(url)
@@ -113,7 +151,7 @@ def wrk(url: str, *, seconds: int = 8, connections: int = 4, threads: int = 2, h
         cmd += ["--", str(paths_file)]
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
     line = next(line for line in result.stderr.splitlines() if line.startswith("WRKJSON"))
-    data = json.loads(line[len("WRKJSON"):])
+    data = json.loads(line[len("WRKJSON") :])
     script.unlink(missing_ok=True)
     return {
         "rps": round(data["requests"] / (data["duration_us"] / 1e6), 1),

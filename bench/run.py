@@ -13,7 +13,16 @@ import traceback
 
 from bench.common import RESULTS, log, write_results
 
-SECTIONS = ["foundation", "desk", "search", "directory", "dashboards", "outreach", "chat", "casework"]
+SECTIONS = [
+    "foundation",
+    "desk",
+    "search",
+    "directory",
+    "dashboards",
+    "outreach",
+    "chat",
+    "casework",
+]
 
 
 def main(argv: list[str]) -> int:

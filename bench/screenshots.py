@@ -43,7 +43,7 @@ def totp(secret: str) -> str:
     counter = struct.pack(">Q", int(time.time()) // 30)
     digest = hmac.new(key, counter, hashlib.sha1).digest()
     offset = digest[-1] & 15
-    return f"{(struct.unpack('>I', digest[offset:offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
+    return f"{(struct.unpack('>I', digest[offset : offset + 4])[0] & 0x7FFFFFFF) % 1_000_000:06d}"
 
 
 def login(page, username: str, secrets: dict) -> None:
@@ -72,8 +72,12 @@ def main() -> int:
     manage = [sys.executable, str(ROOT / "manage.py")]
     subprocess.run([*manage, "migrate", "-v0"], env=env, check=True)
     subprocess.run([*manage, "seed_demo"], env=env, check=True, stdout=subprocess.DEVNULL)
-    server = subprocess.Popen([*manage, "runserver", f"127.0.0.1:{PORT}", "--noreload"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = subprocess.Popen(
+        [*manage, "runserver", f"127.0.0.1:{PORT}", "--noreload"],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
     try:
         for _ in range(60):
             try:
@@ -87,7 +91,9 @@ def main() -> int:
             contexts = {}
             for name, user, path, width in SHOTS:
                 if user not in contexts:
-                    ctx = browser.new_context(base_url=f"http://127.0.0.1:{PORT}", viewport={"width": 1200, "height": 800})
+                    ctx = browser.new_context(
+                        base_url=f"http://127.0.0.1:{PORT}", viewport={"width": 1200, "height": 800}
+                    )
                     page = ctx.new_page()
                     if user:
                         login(page, user, secrets)
