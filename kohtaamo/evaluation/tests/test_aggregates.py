@@ -164,16 +164,20 @@ def test_generator_figures_equal_a_rebuild_from_the_rows(db):
     ten million rows back); they must be exactly what `rebuild()` computes from the rows."""
     from kohtaamo.evaluation.models import EncounterTermDay, ReferralDay, ReferralMonth
 
-    scale.generate(encounters=800, referrals=120, persons=30, months=3, organisation="direct-test", seed=3)
+    scale.generate(
+        encounters=800, referrals=120, persons=30, months=3, organisation="direct-test", seed=3
+    )
 
     def snapshot():
         def rows(model, exclude=("id",)):
             return sorted(
-                tuple(v for k, v in r.items() if k not in exclude)
-                for r in model.objects.values()
+                tuple(v for k, v in r.items() if k not in exclude) for r in model.objects.values()
             )
 
-        return [rows(m) for m in (EncounterDay, EncounterMonth, EncounterTermDay, ReferralDay, ReferralMonth)]
+        return [
+            rows(m)
+            for m in (EncounterDay, EncounterMonth, EncounterTermDay, ReferralDay, ReferralMonth)
+        ]
 
     direct = snapshot()
     aggregates.rebuild()
