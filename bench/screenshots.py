@@ -111,7 +111,9 @@ def main() -> int:
             browser.close()
     finally:
         server.terminate()
-        db.unlink(missing_ok=True)
+        server.wait(timeout=20)
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{db}{suffix}").unlink(missing_ok=True)
     return 0
 
 
