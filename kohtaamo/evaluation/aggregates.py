@@ -6,8 +6,9 @@
   id), edited rows (by `updated_at`, with a margin for long transactions) and days marked dirty;
   `rebuild()` recomputes everything (after `generate_scale_data`, and nightly for recent days, so
   a deleted or moved encounter is reflected within a day).
-- `encounter_measures(scope, group_by)` and `term_counts(...)` read the aggregates for days before
-  today and compute today live, so figures are never more than a minute behind.
+- `encounter_measures(scope, group_by)` and `term_counts(...)` read the aggregates and add rows
+  newer than the last refresh live (by id), so new contacts count at once and edits within a
+  minute.
 """
 
 from __future__ import annotations
@@ -86,13 +87,29 @@ def _key(row: dict) -> tuple:
     return (row["d_day"], row["d_org"], row["d_unit"], row["d_place"], row["d_channel"])
 
 
-def compute_encounter_days(org_ids, start: datetime.date, end: datetime.date) -> dict:
-    """{(day, org, unit, place, channel): {measure: value}} for encounters in [start, end)."""
+def id_filter(ids: tuple | None, prefix: str = "") -> dict:
+    """`ids` = (after, up_to): rows with after < id <= up_to (either end may be None)."""
+    if not ids:
+        return {}
+    after, up_to = ids
+    result = {}
+    if after is not None:
+        result[f"{prefix}id__gt"] = after
+    if up_to is not None:
+        result[f"{prefix}id__lte"] = up_to
+    return result
+
+
+def compute_encounter_days(
+    org_ids, start: datetime.date, end: datetime.date, *, ids: tuple | None = None
+) -> dict:
+    """{(day, org, unit, place, channel): {measure: value}} for encounters in [start, end)
+    (and, with `ids`, only those in an id window)."""
     Encounter, EncounterWorker = _models()
     lo, hi = _bounds(start, end)
     org_ids = list(org_ids)
     base = Encounter.objects.filter(
-        organisation_id__in=org_ids, started_at__gte=lo, started_at__lt=hi
+        organisation_id__in=org_ids, started_at__gte=lo, started_at__lt=hi, **id_filter(ids)
     ).order_by()
     rows: dict[tuple, dict] = defaultdict(lambda: dict.fromkeys(ENCOUNTER_MEASURES, 0))
     for row in base.values(**_dim_values()).annotate(
@@ -119,6 +136,7 @@ def compute_encounter_days(org_ids, start: datetime.date, end: datetime.date) ->
         "encounter__organisation_id__in": org_ids,
         "encounter__started_at__gte": lo,
         "encounter__started_at__lt": hi,
+        **id_filter(ids, "encounter__"),
     }
     themes = Encounter.themes.through.objects.filter(**within).order_by()
     for row in themes.values(**_dim_values("encounter__")).annotate(
@@ -142,7 +160,9 @@ def compute_encounter_days(org_ids, start: datetime.date, end: datetime.date) ->
     return {k: v for k, v in rows.items() if v["n"]}
 
 
-def compute_term_days(org_ids, start: datetime.date, end: datetime.date) -> dict:
+def compute_term_days(
+    org_ids, start: datetime.date, end: datetime.date, *, ids: tuple | None = None
+) -> dict:
     """{(day, org, unit, place, channel, section, key): n}: themes, failure-demand reasons
     and the themes of contacts where no suitable service existed."""
     Encounter, _ = _models()
@@ -152,6 +172,7 @@ def compute_term_days(org_ids, start: datetime.date, end: datetime.date) -> dict
         "encounter__organisation_id__in": org_ids,
         "encounter__started_at__gte": lo,
         "encounter__started_at__lt": hi,
+        **id_filter(ids, "encounter__"),
     }
     result: dict[tuple, int] = {}
     themes = Encounter.themes.through.objects.filter(**within).order_by()
@@ -165,7 +186,9 @@ def compute_term_days(org_ids, start: datetime.date, end: datetime.date) -> dict
     ):
         result[(*_key(row), "unmet_themes", row["term_key"])] = row["n"]
     reasons = (
-        Encounter.objects.filter(organisation_id__in=org_ids, started_at__gte=lo, started_at__lt=hi)
+        Encounter.objects.filter(
+            organisation_id__in=org_ids, started_at__gte=lo, started_at__lt=hi, **id_filter(ids)
+        )
         .exclude(failure_reason="")
         .order_by()
     )
@@ -180,8 +203,15 @@ def compute_term_days(org_ids, start: datetime.date, end: datetime.date) -> dict
 
 
 @transaction.atomic
-def write_days(org_id: int, days: list[datetime.date]) -> int:
-    """Recompute the given days of one organisation (contiguous runs are one query each)."""
+def write_days(
+    org_id: int,
+    days: list[datetime.date],
+    *,
+    max_id: int | None = None,
+    max_referral_id: int | None = None,
+) -> int:
+    """Recompute the given days of one organisation (contiguous runs are one query each), from
+    rows up to `max_id`: newer rows are read live until the next refresh, never twice."""
     if not days:
         return 0
     written = 0
@@ -190,11 +220,11 @@ def write_days(org_id: int, days: list[datetime.date]) -> int:
         EncounterTermDay.objects.filter(
             organisation_id=org_id, day__gte=start, day__lt=end
         ).delete()
-        rows = compute_encounter_days([org_id], start, end)
+        rows = compute_encounter_days([org_id], start, end, ids=(None, max_id))
         insert_rows(
             EncounterDay, [{**dict(zip(DIMS, key, strict=True)), **m} for key, m in rows.items()]
         )
-        terms = compute_term_days([org_id], start, end)
+        terms = compute_term_days([org_id], start, end, ids=(None, max_id))
         insert_rows(
             EncounterTermDay,
             [
@@ -206,7 +236,7 @@ def write_days(org_id: int, days: list[datetime.date]) -> int:
     from kohtaamo.evaluation import referral_aggregates
 
     if referral_aggregates.available():
-        referral_aggregates.write_days(org_id, days)
+        referral_aggregates.write_days(org_id, days, max_id=max_referral_id)
     roll_up(org_id, {d.replace(day=1) for d in days})
     return written
 
@@ -280,14 +310,15 @@ def refresh(now: datetime.datetime | None = None) -> int:
     state, _ = AggregateState.objects.get_or_create(name="encounters")
     if state.refreshed_at is None:
         return rebuild()
+    # The newest ids first: rows added while this runs are read live, and counted once.
+    newest, newest_referral = newest_ids()
     changed: dict[int, set[datetime.date]] = defaultdict(set)
-    newest = state.last_id
     fresh = Encounter.objects.filter(
-        Q(id__gt=state.last_id) | Q(updated_at__gte=state.refreshed_at - REFRESH_MARGIN)
+        Q(id__gt=state.last_id) | Q(updated_at__gte=state.refreshed_at - REFRESH_MARGIN),
+        id__lte=newest,
     ).order_by()
-    for pk, org_id, started in fresh.values_list("id", "organisation_id", "started_at").iterator():
+    for org_id, started in fresh.values_list("organisation_id", "started_at").iterator():
         changed[org_id].add(_local_day(started))
-        newest = max(newest, pk)
     changed_referrals = _changed_referral_days(state)
     for org_id, days in changed_referrals.items():
         changed[org_id] |= days
@@ -295,13 +326,49 @@ def refresh(now: datetime.datetime | None = None) -> int:
         changed[dirty.organisation_id].add(dirty.day)
     count = 0
     for org_id, days in changed.items():
-        write_days(org_id, sorted(days))
+        write_days(org_id, sorted(days), max_id=newest, max_referral_id=newest_referral)
         count += len(days)
     DirtyDay.objects.all().delete()
-    state.last_id = newest
-    state.refreshed_at = now
-    state.save()
+    save_state(newest, newest_referral, now)
     return count
+
+
+def newest_ids() -> tuple[int, int]:
+    from django.db.models import Max
+
+    from kohtaamo.evaluation import referral_aggregates
+
+    Encounter, _ = _models()
+    newest = Encounter.objects.aggregate(m=Max("id"))["m"] or 0
+    referral = 0
+    if referral_aggregates.available():
+        referral = referral_aggregates._referral_model().objects.aggregate(m=Max("id"))["m"] or 0
+    return newest, referral
+
+
+def save_state(encounters: int, referrals: int, now, *, complete_until=None) -> None:
+    """Rows up to these ids are in the aggregates; newer ones are read live."""
+    for name, last_id in (("encounters", encounters), ("referrals", referrals)):
+        state, _ = AggregateState.objects.get_or_create(name=name)
+        state.last_id = last_id
+        state.refreshed_at = now
+        if complete_until:
+            state.complete_until = complete_until
+        state.save()
+
+
+def live_after(name: str) -> int | None:
+    """The last aggregated id of encounters or referrals, or None if nothing is newer."""
+    state = AggregateState.objects.filter(name=name).first()
+    last = state.last_id if state else 0
+    if name == "encounters":
+        Encounter, _ = _models()
+        model = Encounter
+    else:
+        from kohtaamo.evaluation import referral_aggregates
+
+        model = referral_aggregates._referral_model()
+    return last if model.objects.filter(id__gt=last).exists() else None
 
 
 def _changed_referral_days(state) -> dict[int, set[datetime.date]]:
@@ -328,7 +395,7 @@ def rebuild(
     Encounter, _ = _models()
     now = now or timezone.now()
     first = Encounter.objects.order_by("started_at").values_list("started_at", flat=True).first()
-    last_id = Encounter.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    last_id, last_referral = newest_ids()
     today = timezone.localdate()
     start = since or (_local_day(first) if first else today)
     ref_first = referral_aggregates.first_day() if referral_aggregates.available() else None
@@ -354,7 +421,10 @@ def rebuild(
     def run(chunk) -> int:
         lo, hi = chunk
         days = [lo + datetime.timedelta(days=d) for d in range((hi - lo).days)]
-        return sum(write_days(org_id, days) for org_id in org_ids)
+        return sum(
+            write_days(org_id, days, max_id=last_id, max_referral_id=last_referral)
+            for org_id in org_ids
+        )
 
     total = 0
     if workers > 1 and not connection.in_atomic_block:
@@ -380,11 +450,7 @@ def rebuild(
             total += run(chunk)
             if progress:
                 progress(index, len(chunks), chunk[0])
-    state, _ = AggregateState.objects.get_or_create(name="encounters")
-    state.last_id = last_id
-    state.refreshed_at = now
-    state.complete_until = today
-    state.save()
+    save_state(last_id, last_referral, now, complete_until=today)
     DirtyDay.objects.all().delete()
     analyse()
     return total
@@ -426,19 +492,19 @@ def _next_month(day: datetime.date) -> datetime.date:
 
 
 def periods(scope: Scope, today: datetime.date | None = None) -> dict:
-    """Which part of the scope comes from where: whole months [m0, m1) from monthly rows,
-    `days` ranges from daily rows, [l0, l1) live (today)."""
+    """Which part of the scope comes from where: whole months [m0, m1) before this month from
+    monthly rows, the rest (this month, partial months) from daily rows. Rows newer than the
+    last refresh are added live by id (see `live_after`)."""
     today = today or timezone.localdate()
-    s0, s1 = scope.start, min(scope.end, today)
-    live = (max(scope.start, today), scope.end)
+    s0, s1 = scope.start, min(scope.end, today + datetime.timedelta(days=1))
     if s0 >= s1:
-        return {"months": None, "days": [], "live": live}
+        return {"months": None, "days": []}
     m0 = s0 if s0.day == 1 else _next_month(s0)
-    m1 = s1.replace(day=1)
+    m1 = min(s1 if s1.day == 1 else s1.replace(day=1), today.replace(day=1))
     if m0 >= m1:
-        return {"months": None, "days": [(s0, s1)], "live": live}
+        return {"months": None, "days": [(s0, s1)]}
     days = [r for r in ((s0, m0), (m1, s1)) if r[0] < r[1]]
-    return {"months": (m0, m1), "days": days, "live": live}
+    return {"months": (m0, m1), "days": days}
 
 
 def _stored(day_model, month_model, scope: Scope, dims: tuple, measures: tuple):
@@ -464,7 +530,14 @@ def _stored(day_model, month_model, scope: Scope, dims: tuple, measures: tuple):
             .annotate(**sums)
             .values_list(*dims, "m", *sums)
         )
-    return rows, part["live"]
+    return rows
+
+
+def _live(scope: Scope, name: str) -> int | None:
+    key = ("live_after", name)
+    if key not in scope.cache:
+        scope.cache[key] = live_after(name)
+    return scope.cache[key]
 
 
 def _place_areas(place_ids) -> dict:
@@ -510,14 +583,15 @@ def _encounter_base(scope: Scope) -> dict:
     from kohtaamo.evaluation.models import EncounterMonth
 
     dims = ("organisation_id", "unit_id", "place_id", "channel")
-    rows, (l0, l1) = _stored(EncounterDay, EncounterMonth, scope, dims, ENCOUNTER_MEASURES)
+    rows = _stored(EncounterDay, EncounterMonth, scope, dims, ENCOUNTER_MEASURES)
     base: dict = {}
     for org, unit, place, channel, month, *values in rows:
         measures = {m: v or 0 for m, v in zip(ENCOUNTER_MEASURES, values, strict=True)}
         _add(base, (org, unit, place, channel, _month_key(month)), measures)
-    if l0 < l1:
+    after = _live(scope, "encounters")
+    if after is not None:
         for (day, org, unit, place, channel), measures in compute_encounter_days(
-            scope.organisation_ids, l0, l1
+            scope.organisation_ids, scope.start, scope.end, ids=(after, None)
         ).items():
             if _in_scope((day, org, unit, place, channel), scope):
                 _add(base, (org, unit, place, channel, _month_key(day)), dict(measures))
@@ -560,14 +634,15 @@ def _term_base(scope: Scope) -> dict:
 
     # Channel is a filter here, never a grouping: summing over it keeps the rows few.
     dims = ("organisation_id", "unit_id", "place_id", "section", "key")
-    rows, (l0, l1) = _stored(EncounterTermDay, EncounterTermMonth, scope, dims, ("n",))
+    rows = _stored(EncounterTermDay, EncounterTermMonth, scope, dims, ("n",))
     base: dict = {}
     for org, unit, place, section, term, month, n in rows:
         key = (org, unit, place, None, _month_key(month), section, term)
         base[key] = base.get(key, 0) + (n or 0)
-    if l0 < l1:
+    after = _live(scope, "encounters")
+    if after is not None:
         for (day, org, unit, place, channel, section, term), n in compute_term_days(
-            scope.organisation_ids, l0, l1
+            scope.organisation_ids, scope.start, scope.end, ids=(after, None)
         ).items():
             if _in_scope((day, org, unit, place, channel), scope):
                 key = (org, unit, place, None, _month_key(day), section, term)

@@ -81,12 +81,17 @@ def changed_days(since: datetime.datetime) -> dict[int, set[datetime.date]]:
     return result
 
 
-def compute_days(org_ids, start: datetime.date, end: datetime.date) -> dict:
-    """{(day, org, unit, partner, channel): {measure: value}} for referrals sent in [start, end)."""
+def compute_days(org_ids, start: datetime.date, end: datetime.date, *, ids=None) -> dict:
+    """{(day, org, unit, partner, channel): {measure: value}} for referrals sent in [start, end)
+    (and, with `ids`, only those in an id window)."""
+    from kohtaamo.evaluation.aggregates import id_filter
+
     Referral = _referral_model()
     lo, hi = _bounds(start, end)
     rows = (
-        Referral.objects.filter(organisation_id__in=list(org_ids), sent_at__gte=lo, sent_at__lt=hi)
+        Referral.objects.filter(
+            organisation_id__in=list(org_ids), sent_at__gte=lo, sent_at__lt=hi, **id_filter(ids)
+        )
         .annotate(
             first_response=Min("events__at", filter=Q(events__to_status__in=RESPONSES)),
             reached_accepted=Count("events", filter=Q(events__to_status__in=ACCEPTED)),
@@ -139,7 +144,7 @@ def compute_days(org_ids, start: datetime.date, end: datetime.date) -> dict:
 
 
 @transaction.atomic
-def write_days(org_id: int, days) -> int:
+def write_days(org_id: int, days, *, max_id: int | None = None) -> int:
     from kohtaamo.evaluation.aggregates import _runs
     from kohtaamo.evaluation.bulk import insert_rows
     from kohtaamo.evaluation.models import ReferralDay
@@ -150,7 +155,7 @@ def write_days(org_id: int, days) -> int:
     written = 0
     for start, end in _runs(days):
         ReferralDay.objects.filter(organisation_id=org_id, day__gte=start, day__lt=end).delete()
-        rows = compute_days([org_id], start, end)
+        rows = compute_days([org_id], start, end, ids=(None, max_id))
         insert_rows(
             ReferralDay,
             [
@@ -165,7 +170,7 @@ def write_days(org_id: int, days) -> int:
 
 def measures(scope, group_by: str = "total") -> dict:
     """{group: {measure: value}} for referrals in scope (whole months, days, today live)."""
-    from kohtaamo.evaluation.aggregates import _fold, _month_key, _stored
+    from kohtaamo.evaluation.aggregates import _fold, _live, _month_key, _stored
     from kohtaamo.evaluation.models import ReferralDay, ReferralMonth
 
     cache_key = ("referral_measures", group_by)
@@ -176,14 +181,15 @@ def measures(scope, group_by: str = "total") -> dict:
         return {}
     if "referral_base" not in scope.cache:
         dims = ("organisation_id", "unit_id", "channel")
-        rows, (l0, l1) = _stored(ReferralDay, ReferralMonth, scope, dims, REFERRAL_MEASURES)
+        rows = _stored(ReferralDay, ReferralMonth, scope, dims, REFERRAL_MEASURES)
         base: dict = {}
         for org, unit, channel, month, *values in rows:
             measures = {m: v or 0 for m, v in zip(REFERRAL_MEASURES, values, strict=True)}
             _add(base, (org, unit, None, channel, _month_key(month)), measures)
-        if l0 < l1:
+        after = _live(scope, "referrals")
+        if after is not None:
             for (day, org, unit, _partner, channel), m in compute_days(
-                scope.organisation_ids, l0, l1
+                scope.organisation_ids, scope.start, scope.end, ids=(after, None)
             ).items():
                 if scope.unit_ids is not None and unit not in scope.unit_ids:
                     continue

@@ -553,7 +553,7 @@ def generate(
     }
     # A county with nothing recorded yet gets its daily figures straight from the generator
     # (the same definitions as `aggregates`, checked by a test); otherwise they are recomputed.
-    direct = aggregate and is_fresh(world.organisation)
+    direct = aggregate and is_fresh(world.organisation) and caught_up()
     enc_agg: dict = {}
     term_agg: dict = {}
     ref_agg: dict = {}
@@ -854,13 +854,28 @@ def is_fresh(organisation) -> bool:
     )
 
 
+def caught_up() -> bool:
+    """Every existing row is in the aggregates (or there are none), so the generator may write
+    its own figures and move the refresh marks past its rows."""
+    from kohtaamo.evaluation import aggregates
+    from kohtaamo.evaluation.models import AggregateState
+
+    newest, newest_referral = aggregates.newest_ids()
+    if newest == 0 and newest_referral == 0:
+        return True
+    marks = {s.name: s for s in AggregateState.objects.filter(refreshed_at__isnull=False)}
+    return (
+        "encounters" in marks
+        and marks["encounters"].last_id >= newest
+        and ("referrals" in marks and marks["referrals"].last_id >= newest_referral)
+    )
+
+
 def write_figures(org_id: int, enc_agg: dict, term_agg: dict, ref_agg: dict, now) -> int:
     """Write the generator's own daily figures, then the monthly sums and the refresh state."""
-    from kohtaamo.encounters.models import Encounter
     from kohtaamo.evaluation import aggregates
     from kohtaamo.evaluation.bulk import insert_rows
     from kohtaamo.evaluation.models import (
-        AggregateState,
         EncounterDay,
         EncounterTermDay,
         ReferralDay,
@@ -894,11 +909,8 @@ def write_figures(org_id: int, enc_agg: dict, term_agg: dict, ref_agg: dict, now
         org_id,
         {key[0].replace(day=1) for key in enc_agg} | {key[0].replace(day=1) for key in ref_agg},
     )
-    state, _ = AggregateState.objects.get_or_create(name="encounters")
-    if state.refreshed_at is None:
-        state.last_id = Encounter.objects.order_by("-id").values_list("id", flat=True).first() or 0
-        state.refreshed_at = now
-        state.save()
+    # Everything before was aggregated (see `caught_up`) and the new rows now are.
+    aggregates.save_state(*aggregates.newest_ids(), now)
     aggregates.analyse()
     return len(enc_agg)
 

@@ -37,14 +37,36 @@ def test_todays_contacts_count_at_once_without_a_refresh(make_encounter, county,
     assert not EncounterDay.objects.exists()
 
 
-def test_refresh_picks_up_a_late_entry_for_an_earlier_day(make_encounter, county, rebuild):
+def test_a_late_entry_counts_at_once_and_the_refresh_stores_it(make_encounter, county, rebuild):
     rebuild()
     make_encounter(day=timezone.localdate() - datetime.timedelta(days=20))
-    assert total(county) == 0  # not aggregated yet: the job runs every minute
+    assert total(county) == 1  # newer than the last refresh: read live
+    assert not EncounterDay.objects.exists()
 
     days = aggregates.refresh()
 
-    assert days == 1 and total(county) == 1
+    assert days == 1 and total(county) == 1  # now from the daily row, and only once
+    assert EncounterDay.objects.get().n == 1
+
+
+def test_rows_added_during_a_refresh_are_counted_once(make_encounter, county, rebuild, monkeypatch):
+    rebuild()
+    make_encounter(day=timezone.localdate() - datetime.timedelta(days=5))
+    real = aggregates.newest_ids
+    late = []
+
+    def newest_then_insert():
+        ids = real()
+        late.append(make_encounter(day=timezone.localdate() - datetime.timedelta(days=5)))
+        return ids
+
+    monkeypatch.setattr(aggregates, "newest_ids", newest_then_insert)
+    aggregates.refresh()
+
+    assert late and total(county) == 2  # one stored, the late one live
+    monkeypatch.setattr(aggregates, "newest_ids", real)
+    aggregates.refresh()
+    assert total(county) == 2 and EncounterDay.objects.get().n == 2
 
 
 def test_refresh_picks_up_an_edit(make_encounter, county, rebuild, no_suppression):
