@@ -178,7 +178,14 @@ class Service(Provenance):
         ordering = ["name_fi"]
         verbose_name = _("service")
         verbose_name_plural = _("services")
-        indexes = [models.Index(fields=["last_verified_at"], name="directory_service_verified")]
+        indexes = [
+            models.Index(fields=["last_verified_at"], name="directory_service_verified"),
+            # Imported services often have no slug: an index of the set slugs only keeps the
+            # planner on the index for `slug IN (...)` (theme links) even when most are blank.
+            models.Index(
+                fields=["slug"], name="directory_service_slug_set", condition=~models.Q(slug="")
+            ),
+        ]
 
     def __str__(self):
         return self.name

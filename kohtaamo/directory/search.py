@@ -6,11 +6,12 @@ the public service finder, the API, the benchmark). Steps, the same on both data
 1. Analyse the query (`analyse`): cap at 200 characters, drop control characters, split into
    words, drop stop words ("ei oo", "mitä voin tehdä"), stem (Snowball), split compounds into
    known parts ("velkaneuvontaa" → velka + neuvontaa), correct misspellings against the
-   vocabulary (trigram similarity; pg_trgm on PostgreSQL), and expand with the synonym file
-   ("vuokrat rästissä" → asumisneuvonta, vuokravelka, ...).
-2. Ask the database: full-text search (PostgreSQL tsvector with the `finnish`/`swedish`/`english`
-   configuration, or SQLite FTS5 over stems) once for the person's own words and once for the
-   synonyms, in the asked language and, with less weight, the two others.
+   vocabulary (pg_trgm's trigram similarity, computed in Python on both databases), and
+   expand with the synonym file ("vuokrat rästissä" → asumisneuvonta, vuokravelka, ...).
+2. Ask the database: full-text search over the same Snowball stems (PostgreSQL weighted tsvector
+   columns with GIN indexes, ranked as a sum of idf × ts_rank per term; SQLite FTS5 with bm25)
+   for the person's own words and for each synonym entry, in the asked language and, with less
+   weight, the two others.
 3. Combine deterministically: each query's scores are divided by its best score, weighted and
    added; services linked to the need's theme (`theme_links.json`) get a boost; ties go by name
    and id. Filters (open now, municipality, language, free, anonymous, no appointment) are then
@@ -120,7 +121,11 @@ def _synonym_hits(lang: str, query_stems: list[str]) -> list[searchdata.SynonymE
     """Entries with a term whose every word is in the query. Where one entry matched only a part
     of the words another matched ("seuraa" vs "seuraa mua"), the longer match wins."""
     matched: list[tuple[searchdata.SynonymEntry, frozenset[int]]] = []
-    for entry in searchdata.synonyms().get(lang, []):
+    entries = searchdata.synonyms().get(lang, [])
+    # only the entries sharing a word key with the query can match (see _stem_matches)
+    by_key = searchdata.synonym_keys().get(lang, {})
+    candidates = sorted({i for q in query_stems for i in by_key.get(searchdata.stem_key(q), ())})
+    for entry in (entries[i] for i in candidates):
         best: frozenset[int] = frozenset()
         for term in entry.terms:
             positions = []
@@ -204,17 +209,8 @@ def analyse(query: str, *, lang: str) -> Analysis:
 
 
 def _nearest(vocab: text.Vocabulary, word: str, lang: str) -> list[tuple[str, float]]:
-    """Known words like a misspelt one: pg_trgm on PostgreSQL, the same formula in Python."""
-    if search_index.is_postgres():
-        with connection.cursor() as cursor:
-            # nearest words by trigram distance, straight from the GiST index (KNN)
-            cursor.execute(
-                "SELECT word, similarity(word, %s) AS s FROM directory_term "
-                "WHERE lang = %s ORDER BY word <-> %s LIMIT 3",
-                [word, lang, word],
-            )
-            found = [(w, float(s)) for w, s in cursor.fetchall() if s >= 0.45 and w != word]
-            return sorted(found, key=lambda ws: (-ws[1], ws[0]))[:2]
+    """Known words like a misspelt one: pg_trgm's similarity, computed in Python over the
+    cached vocabulary on both databases (the same answers, and no round trip)."""
     return vocab.nearest(word)
 
 
@@ -301,6 +297,15 @@ def score_candidates(analysis: Analysis) -> dict[int, float]:
     return scores
 
 
+# ts_rank's weights of {D, C, B, A} = extra, body, keywords, name: what SQLite's bm25 column
+# weights (1, 2, 6, 10) come to for one occurrence once BM25 has saturated the count
+# (w·2.2 / (w + 1.2): 1.0, 1.4, 1.8, 2.0), so both databases weigh name against text alike.
+PG_RANK_WEIGHTS = "{0.5, 0.7, 0.9, 1.0}"
+RANK_ALL_COST = 8000  # matches × terms ranked term by term at most; above, PRE_RANK first
+PRE_RANK = 500
+PG_RANK_NORM = 1  # divided by 1 + log(length): a long text ranks lower, as with BM25's b
+
+
 def _fts_postgres_groups(
     lang: str,
     groups: list[tuple[float, list[QueryTerm]]],
@@ -308,47 +313,49 @@ def _fts_postgres_groups(
     *,
     limit: int = CANDIDATES,
 ) -> dict[int, float]:
-    """All groups of one language in one statement: the person's own words in up to three idf
-    bands, each synonym entry as one band; every band's ts_rank weighted by group weight × idf.
-    Terms are pruned together (rarest first) so at most about `budget` rows are ranked."""
+    """All groups of one language in one statement, ranked the way SQLite's BM25 ranks: a sum
+    over the query terms of group weight × idf × the term's (saturating) ts_rank. Each group's
+    terms are pruned on their own (rarest first, as `full_text` does on SQLite), so each group
+    brings at most about `budget` rows to rank."""
     vocab = search_index.vocabulary(lang)
-    kept = {
-        t.stem for t in prune(lang, [t for _w, terms in groups for t in terms], max_matches=budget)
-    }
-    bands: list[tuple[float, list[QueryTerm]]] = []
-    for index, (weight, terms) in enumerate(groups):
-        terms = [t for t in terms if t.stem in kept]
-        if not terms:
-            continue
-        scored = sorted(
-            ((vocab.idf(t.stem, prefix=t.prefix), t) for t in terms),
-            key=lambda x: (-x[0], x[1].stem),
-        )
-        size = max(1, -(-len(scored) // 3)) if index == 0 else len(scored)
-        for i in range(0, len(scored), size):
-            band = scored[i : i + size]
-            bands.append(
-                (weight * sum(idf for idf, _t in band) / len(band), [t for _idf, t in band])
-            )
-    if not bands:
+    weights: dict[QueryTerm, float] = defaultdict(float)
+    for weight, terms in groups:
+        for t in prune(lang, terms, max_matches=budget):
+            key = QueryTerm(t.stem, 0.0, t.prefix, "")
+            weights[key] += weight * vocab.idf(t.stem, prefix=t.prefix)
+    if not weights:
         return {}
+    terms = sorted(weights, key=lambda t: (t.stem, t.prefix))
 
-    def expression(terms):
-        return " | ".join(f"{t.stem}:*" if t.prefix else t.stem for t in terms)
+    def expression(items):
+        return " | ".join(f"{t.stem}:*" if t.prefix else t.stem for t in items)
 
     ranks = " + ".join(
-        f"%s * ts_rank('{{0.1, 0.2, 0.4, 1.0}}', search_{lang}, to_tsquery('simple', %s))"
-        for _ in bands
+        f"%s * ts_rank('{PG_RANK_WEIGHTS}', search_{lang}, to_tsquery('simple', %s), {PG_RANK_NORM})"
+        for _ in terms
     )
     params: list = []
-    for weight, terms in bands:
-        params += [round(weight, 4), expression(terms)]
-    everything = expression([t for _w, terms in bands for t in terms])
+    for t in terms:
+        params += [round(weights[t], 4), expression([t])]
+    everything = expression(terms)
+    matches = sum(vocab.df(t.stem, prefix=t.prefix) for t in terms)
+    if matches * len(terms) <= RANK_ALL_COST:
+        source = f"directory_service WHERE search_{lang} @@ to_tsquery('simple', %s)"
+        source_params = [everything]
+    else:
+        # many matches × many terms: one ts_rank over all the terms picks the rows worth the
+        # term-by-term rank (the best PRE_RANK), so the work stays bounded
+        source = (
+            f"(SELECT id, search_{lang} FROM directory_service "  # noqa: S608 (ours; terms are parameters)
+            f"WHERE search_{lang} @@ to_tsquery('simple', %s) "
+            f"ORDER BY ts_rank('{PG_RANK_WEIGHTS}', search_{lang}, to_tsquery('simple', %s), "
+            f"{PG_RANK_NORM}) DESC, id LIMIT %s) AS m"
+        )
+        source_params = [everything, everything, PRE_RANK]
     with connection.cursor() as cursor:
         cursor.execute(
-            f"SELECT id, {ranks} AS r FROM directory_service "  # noqa: S608 (lang is ours; terms are parameters)
-            f"WHERE search_{lang} @@ to_tsquery('simple', %s) ORDER BY r DESC, id LIMIT %s",
-            [*params, everything, limit],
+            f"SELECT id, {ranks} AS r FROM {source} ORDER BY r DESC, id LIMIT %s",  # noqa: S608 (lang is ours; terms are parameters)
+            [*params, *source_params, limit],
         )
         return {row: float(score) for row, score in cursor.fetchall()}
 
@@ -377,9 +384,14 @@ def apply_theme_links(scores: dict[int, float], themes: list[str]) -> None:
     if not wanted:
         return
     ids: dict[str, int] = {}
-    for pk, slug, hsds_id in Service.objects.filter(
-        Q(slug__in=wanted) | Q(hsds_id__in=[w for w in wanted if _is_uuid(w)])
-    ).values_list("id", "slug", "hsds_id"):
+    # the set slugs have their own index (most imported services have none)
+    found = Q(slug__in=wanted) & ~Q(slug="")
+    uuids = [w for w in wanted if _is_uuid(w)]
+    if uuids:
+        found |= Q(hsds_id__in=uuids)
+    for pk, slug, hsds_id in (
+        Service.objects.filter(found).order_by().values_list("id", "slug", "hsds_id")
+    ):
         ids[slug] = ids[str(hsds_id)] = pk
     scale = max(scores.values(), default=0.0) or 1.0
     for theme in themes:
@@ -411,13 +423,28 @@ def search_services(
     if not scores:
         return []
     ranked = sorted(scores, key=lambda sid: (-round(scores[sid], 9), sid))
-    allowed = set(
-        filter_services(Service.objects.active().filter(pk__in=ranked), filters).values_list(
-            "pk", flat=True
-        )
+    # the index's own columns are never shown: not read
+    rows = (
+        Service.objects.select_related("organisation")
+        .defer("import_hashes", *(f"search_extra_{lang}" for lang in LANGS))
+        .order_by()
     )
-    top = [sid for sid in ranked if sid in allowed][:limit]
-    services = Service.objects.select_related("organisation").in_bulk(top)
+    services: dict[int, Service] = {}
+    if filters is None or not filters.active:
+        # the common path: the best candidates read once, active ones kept (one query)
+        head = ranked[: limit + 5]
+        services = {s.pk: s for s in rows.active().filter(pk__in=head)}
+        top = [sid for sid in head if sid in services][:limit]
+        if len(top) < limit and len(head) < len(ranked):
+            services = {}  # many inactive among the best: read the whole list below
+    if not services:
+        allowed = set(
+            filter_services(Service.objects.active().filter(pk__in=ranked), filters).values_list(
+                "pk", flat=True
+            )
+        )
+        top = [sid for sid in ranked if sid in allowed][:limit]
+        services = rows.in_bulk(top)
     top.sort(
         key=lambda sid: (-round(scores[sid], 9), services[sid].name_fi, str(services[sid].hsds_id))
     )

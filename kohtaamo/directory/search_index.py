@@ -6,8 +6,10 @@ description and eligibility (C), and `search_extra_<lang>` (D: compound parts, o
 municipality and channel names).
 
 - PostgreSQL: `directory_service.search_<lang>` tsvector columns (added by migration 0002, with
-  GIN indexes), built by `to_tsvector('finnish'|'swedish'|'english', ...)` in one UPDATE.
-- SQLite: FTS5 tables `directory_fts_<lang>` holding Snowball stems from PyStemmer.
+  GIN indexes, kept in the row by 0004), written in one UPDATE per 1,000 services from the
+  Snowball stems of PyStemmer (the algorithms of the `finnish`/`swedish`/`english`
+  configurations), weighted A-D.
+- SQLite: FTS5 tables `directory_fts_<lang>` holding the same stems.
 
 The vocabulary (`Term`) collects every word with its stem and document count; search uses it to
 split compounds and correct misspellings.
@@ -24,7 +26,6 @@ from django.db import connection, transaction
 from kohtaamo.directory import searchdata, text
 from kohtaamo.directory.models import LANGS, Service, Term
 
-PG_CONFIG = {"fi": "finnish", "sv": "swedish", "en": "english"}
 CHUNK = 1000
 
 
@@ -159,7 +160,7 @@ def reindex(
             rows.append((sid, by_lang))
         extras = [(sid, t["fi"]["extra"], t["sv"]["extra"], t["en"]["extra"]) for sid, t in rows]
         if is_postgres():
-            _write_postgres(extras)
+            _write_postgres(rows)
         else:
             with connection.cursor() as cursor:
                 cursor.executemany(
@@ -175,30 +176,38 @@ def reindex(
 
 
 def _store_terms(counts: dict[str, Counter], *, full: bool) -> None:
+    """New words into the vocabulary (all anew when `full`): one array INSERT per language on
+    PostgreSQL, one prepared statement on SQLite; known words are read with one query."""
     if full:
         Term.objects.all().delete()
-        Term.objects.bulk_create(
-            [
-                Term(lang=lang, word=w[:80], stem=text.stem(w, lang)[:80], documents=n)
-                for lang, counter in counts.items()
-                for w, n in counter.items()
-            ],
-            batch_size=2000,
-        )
-        return
     for lang, counter in counts.items():
-        known = set(
-            Term.objects.filter(lang=lang, word__in=list(counter)).values_list("word", flat=True)
-        )
-        Term.objects.bulk_create(
-            [
-                Term(lang=lang, word=w[:80], stem=text.stem(w, lang)[:80], documents=n)
-                for w, n in counter.items()
-                if w not in known
-            ],
-            batch_size=2000,
-            ignore_conflicts=True,
-        )
+        if full or not counter:
+            known: set[str] = set()
+        elif len(counter) > 1000:  # a big import: the language's whole list is one cheap read
+            known = set(Term.objects.filter(lang=lang).values_list("word", flat=True))
+        else:
+            known = set(
+                Term.objects.filter(lang=lang, word__in=list(counter)).values_list(
+                    "word", flat=True
+                )
+            )
+        fresh = [(w[:80], text.stem(w, lang)[:80], n) for w, n in counter.items() if w not in known]
+        if not fresh:
+            continue
+        with connection.cursor() as cursor:
+            if is_postgres():
+                cursor.execute(
+                    "INSERT INTO directory_term (lang, word, stem, documents) "
+                    "SELECT %s, * FROM unnest(%s::text[], %s::text[], %s::int[]) "
+                    "ON CONFLICT DO NOTHING",
+                    [lang, *(list(column) for column in zip(*fresh, strict=True))],
+                )
+            else:
+                cursor.executemany(
+                    "INSERT OR IGNORE INTO directory_term (lang, word, stem, documents) "
+                    "VALUES (%s, %s, %s, %s)",
+                    [(lang, *row) for row in fresh],
+                )
 
 
 def remove(service_ids: Iterable[int]) -> None:
@@ -234,25 +243,45 @@ def _write_sqlite(rows) -> None:
             )
 
 
-def _write_postgres(extras: list[tuple[int, str, str, str]]) -> None:
-    """One UPDATE per chunk: the extra words and the three weighted tsvectors together."""
-    vector = (
-        "setweight(to_tsvector('{cfg}', coalesce(s.name_{lang}, '')), 'A') || "
-        "setweight(to_tsvector('{cfg}', coalesce(s.keywords_{lang}, '')), 'B') || "
-        "setweight(to_tsvector('{cfg}', coalesce(s.description_{lang}, '') || ' ' || "
-        "coalesce(s.eligibility_{lang}, '')), 'C') || "
-        "setweight(to_tsvector('{cfg}', v.{lang}), 'D')"
-    )
+WEIGHTS = (("name", "A"), ("keywords", "B"), ("body", "C"), ("extra", "D"))
+
+
+def tsvector_text(parts: dict[str, str], lang: str) -> str:
+    """The weighted tsvector of one service's texts, written out: the same Snowball stems the
+    SQLite index holds (PyStemmer), name A, keywords B, body C, extra D. Built here rather than
+    by `to_tsvector` so both databases index the same words, and the server only parses it."""
+    positions: dict[str, list[str]] = {}
+    position = 0
+    for part, weight in WEIGHTS:
+        for stem in text.stems(parts[part], lang):
+            position = min(position + 1, 16383)  # PostgreSQL's largest position
+            found = positions.setdefault(stem, [])
+            if len(found) < 256:  # and the most positions a lexeme keeps
+                found.append(f"{position}{weight}")
+    # stems are word characters only (text.words), so they need no escaping inside quotes
+    return " ".join(f"'{stem}':{','.join(p)}" for stem, p in positions.items() if len(stem) < 1000)
+
+
+def _write_postgres(rows) -> None:
+    """One UPDATE per chunk, with seven array parameters: the extra words and the three
+    tsvectors of each service."""
+    columns: list[list] = [[] for _ in range(7)]
+    for sid, by_lang in rows:
+        columns[0].append(sid)
+        for i, lang in enumerate(LANGS):
+            columns[1 + i].append(by_lang[lang]["extra"])
+            columns[4 + i].append(tsvector_text(by_lang[lang], lang))
     sets = ", ".join(
-        f"search_extra_{lang} = v.{lang}, search_{lang} = " + vector.format(cfg=cfg, lang=lang)
-        for lang, cfg in PG_CONFIG.items()
+        f"search_extra_{lang} = v.extra_{lang}, search_{lang} = v.vector_{lang}::tsvector"
+        for lang in LANGS
     )
-    values = ", ".join(["(%s::bigint, %s, %s, %s)"] * len(extras))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"UPDATE directory_service AS s SET {sets} FROM (VALUES {values}) AS v(id, fi, sv, en) "  # noqa: S608
-            "WHERE s.id = v.id",
-            [x for row in extras for x in row],
+            f"UPDATE directory_service AS s SET {sets} "  # noqa: S608
+            "FROM unnest(%s::bigint[], %s::text[], %s::text[], %s::text[], %s::text[], "
+            "%s::text[], %s::text[]) AS v(id, extra_fi, extra_sv, extra_en, vector_fi, "
+            "vector_sv, vector_en) WHERE s.id = v.id",
+            columns,
         )
 
 

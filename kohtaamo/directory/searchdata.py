@@ -38,6 +38,27 @@ def synonyms() -> dict[str, list[SynonymEntry]]:
     return result
 
 
+def stem_key(stem: str) -> str:
+    """Two stems can match (search._stem_matches: equal, or sharing a prefix of at least four
+    letters) only if their keys are equal: the first four letters, or the whole of a shorter one."""
+    return stem[:4]
+
+
+@lru_cache(maxsize=1)
+def synonym_keys() -> dict[str, dict[str, tuple[int, ...]]]:
+    """{lang: {stem key: indexes of the entries with a term word of that key}}, so matching a
+    query reads only the few entries that can match instead of the whole file."""
+    result: dict[str, dict[str, tuple[int, ...]]] = {}
+    for lang, entries in synonyms().items():
+        keys: dict[str, set[int]] = {}
+        for index, entry in enumerate(entries):
+            for term in entry.terms:
+                for word in term:
+                    keys.setdefault(stem_key(word), set()).add(index)
+        result[lang] = {key: tuple(sorted(found)) for key, found in keys.items()}
+    return result
+
+
 @lru_cache(maxsize=1)
 def synonym_words() -> dict[str, set[str]]:
     """Every word of the synonym file, per language: part of the compound-splitting vocabulary."""

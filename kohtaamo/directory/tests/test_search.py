@@ -178,3 +178,57 @@ def test_search_api_is_rate_limited(client, db, settings, monkeypatch):
     ]
 
     assert codes == [200, 200, 429]
+
+
+def test_query_count_does_not_grow_with_the_number_of_results(demo_directory):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    search_services("velat", lang="fi", limit=2)  # the vocabulary cached, as in a server
+    counts = []
+    for limit in (2, 20):
+        with CaptureQueriesContext(connection) as queries:
+            hits = search_services("velat", lang="fi", limit=limit)
+        counts.append(len(queries.captured_queries))
+        for hit in hits:  # what the result pages and the API read from a hit
+            assert hit.service.organisation.name_fi is not None
+        assert len(queries.captured_queries) == counts[-1]
+
+    assert counts[0] == counts[1]
+
+
+def test_synonym_index_finds_what_reading_every_entry_finds(monkeypatch):
+    from bench.search import load_queries
+    from kohtaamo.directory import search, searchdata
+
+    queries = [(q["q"], q["lang"]) for q in load_queries()]
+    indexed = [search._synonym_hits(lang, text.stems(q, lang)) for q, lang in queries]
+    # every entry under one key: each query reads the whole file
+    everything = {
+        lang: {"all": tuple(range(len(entries)))} for lang, entries in searchdata.synonyms().items()
+    }
+    monkeypatch.setattr(searchdata, "synonym_keys", lambda: everything)
+    monkeypatch.setattr(searchdata, "stem_key", lambda stem: "all")
+
+    assert [search._synonym_hits(lang, text.stems(q, lang)) for q, lang in queries] == indexed
+    assert sum(1 for hits in indexed if hits) > len(queries) / 2
+
+
+def test_postgres_vectors_hold_the_stems_sqlite_indexes():
+    from kohtaamo.directory.search_index import tsvector_text
+
+    parts = {
+        "name": "Talous- ja velkaneuvonta",
+        "keywords": "maksusuunnitelma ; velat",
+        "body": "Apua velkoihin ja maksuvaikeuksiin.",
+        "extra": "Järvelä velka neuvonta",
+    }
+    vector = tsvector_text(parts, "fi")
+    lexemes = {item.split(":")[0].strip("'"): item.split(":")[1] for item in vector.split()}
+
+    expected = {s for value in parts.values() for s in text.stems(value, "fi")}
+    assert set(lexemes) == expected
+    for stem in text.stems(parts["name"], "fi"):
+        assert "A" in lexemes[stem]
+    for stem in text.stems(parts["extra"], "fi"):
+        assert "D" in lexemes[stem]
