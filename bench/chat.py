@@ -6,11 +6,14 @@ asyncio load generator (httpx) plays 300 people and 30 workers through the JSON 
 the same actions as the HTML pages. The people come from loopback source addresses 127.0.N.2–…
 (one per 5 people), because the rate limit allows 5 new chats per address in 10 minutes and
 stays on during the run. A smaller load (BENCH_CHAT_LEVELS, default 60 chats / 6 workers) runs
-first, to show where polling still meets the target on this machine. A share of the messages are "dropped": the first attempt is cut off by a
+first. Both sides wait for news instead of polling on a timer (long-polling, channel/notify.py): the
+person's page and the worker console each keep one waiting request open and ask again at once
+after each answer, as the pages' script does. A share of the messages are "dropped": the first attempt is cut off by a
 tiny timeout, whether or not the server stored it, and sent again with the same client_msg_id.
 
 Measured: message delivery time (from the start of the send until the other side's poll returns
-it, both directions), every message received exactly once and stored exactly once, poll latency,
+it, both directions), every message received exactly once and stored exactly once, how long the
+waiting requests took to answer (long-polling: `wait=25`, answered at once when there is news),
 and wrk figures for the finder (`/palvelut/`, and a search) with its page weight (HTML + CSS + JS).
 
     python -m bench.chat            # or: make bench BENCH_ARGS=chat
@@ -37,9 +40,13 @@ from bench.foundation import production_env
 CHATS = int(os.environ.get("BENCH_CHATS", "300"))
 WORKERS = int(os.environ.get("BENCH_CHAT_WORKERS", "30"))
 MESSAGES = int(os.environ.get("BENCH_CHAT_MESSAGES", "4"))  # per person; each gets a reply
-WORKER_POLL_S = 0.5  # the console's one request for all its chats (views/console.py POLL_MS)
+WAIT_S = 25  # long-polling: how long one request may wait for news (notify.MAX_WAIT_S)
 DROP_SHARE = 0.15
-GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "4"))
+# Threaded workers (gthread): a request waiting for news holds a thread, not a process, and
+# gives its database connection back to the process's pool while it waits (DATABASE_POOL_SIZE).
+GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
+GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "300"))
+POOL_SIZE = int(os.environ.get("BENCH_DB_POOL_SIZE", "20"))
 DEADLINE_S = 180  # the chat phase never runs longer than this
 ARRIVAL_S = 20
 PORT = 8104
@@ -51,6 +58,30 @@ LEVELS = [
     if level
 ]
 API = "/api/v1/channel"
+
+
+class ThreadedServer(Server):
+    """bench.common.Server with gunicorn's threaded workers (gthread) for this section only: the
+    command line Server builds gets `--worker-class gthread --threads N` instead of sync."""
+
+    def __init__(self, app: str, port: int, *, workers: int, threads: int, env: dict):
+        super().__init__(app, port, workers=workers, env=env)
+        self.threads = threads
+
+    def __enter__(self):
+        real = subprocess.Popen
+
+        def popen(cmd, *args, **kwargs):
+            cmd = list(cmd)
+            cmd[cmd.index("--worker-class") + 1] = "gthread"
+            cmd += ["--threads", str(self.threads), "--worker-connections", "2000"]
+            return real(cmd, *args, **kwargs)
+
+        subprocess.Popen = popen
+        try:
+            return super().__enter__()
+        finally:
+            subprocess.Popen = real
 
 
 # Preparing the database (in a child process, so this one stays free of Django settings) ------
@@ -206,60 +237,84 @@ async def person(index: int, client, base: str, service: str, stats: Stats, stop
         stats.error(f"start_{getattr(r, 'status_code', 'none')}")
         return None
     headers = {"X-Chat-Key": r.json()["key"]}
-    cursor, status, sent, next_send, poll_s = 0, "waiting", 0, None, 2.0
-    seqs: list[int] = []
-    while time.monotonic() < stop:
-        start = time.monotonic()
-        try:
-            r = await client.get(
-                f"{base}{API}/chats/current", params={"after": cursor}, headers=headers, timeout=10
+    state = {"cursor": 0, "status": "waiting", "position": None, "sent": 0}
+    active = asyncio.Event()
+    finished = asyncio.Event()
+
+    async def poller():
+        """One waiting request at a time, asked again at once after each answer."""
+        failures = 0
+        while time.monotonic() < stop:
+            params = {"after": state["cursor"], "wait": WAIT_S}
+            if state["status"] == "waiting" and state["position"]:
+                params["position"] = state["position"]
+            start = time.monotonic()
+            try:
+                r = await client.get(
+                    f"{base}{API}/chats/current",
+                    params=params,
+                    headers=headers,
+                    timeout=WAIT_S + 15,
+                )
+            except Exception:
+                stats.error("poll_transport")
+                failures += 1
+                await asyncio.sleep(min(8, 0.5 * 2**failures))
+                continue
+            stats.poll_ms.append((time.monotonic() - start) * 1000)
+            if r.status_code != 200:
+                stats.error(f"poll_{r.status_code}")
+                failures += 1
+                await asyncio.sleep(min(8, 0.5 * 2**failures))
+                continue
+            failures = 0
+            data = r.json()
+            state["status"], state["position"] = data["status"], data["position"]
+            for m in data["messages"]:
+                if m["seq"] != state["cursor"] + 1:
+                    stats.cursor_faults += 1
+                state["cursor"] = max(state["cursor"], m["seq"])
+                if m["sender"] == "worker":
+                    stats.seen_now(m["body"].split()[0], "to_person")
+            if state["status"] == "active":
+                active.set()
+            elif state["status"] != "waiting":
+                break  # ended or blocked
+            sent = state["sent"]
+            replies = sum(
+                1 for t in (f"w-{stats.run}p{index}-{i}" for i in range(sent)) if stats.seen.get(t)
             )
-        except Exception:
-            stats.error("poll_transport")
-            await asyncio.sleep(poll_s)
-            continue
-        stats.poll_ms.append((time.monotonic() - start) * 1000)
-        if r.status_code != 200:
-            stats.error(f"poll_{r.status_code}")
-            await asyncio.sleep(poll_s)
-            continue
-        data = r.json()
-        status = data["status"]
-        poll_s = data["poll_ms"] / 1000  # the same schedule the chat page follows
-        for m in data["messages"]:
-            if m["seq"] != cursor + 1:
-                stats.cursor_faults += 1
-            cursor = max(cursor, m["seq"])
-            seqs.append(m["seq"])
-            if m["sender"] == "worker":
-                stats.seen_now(m["body"].split()[0], "to_person")
-        if status != "active" and sent == 0 and status != "waiting":
+            if sent == MESSAGES and replies == MESSAGES:
+                break
+        finished.set()
+        active.set()
+
+    poll_task = asyncio.create_task(poller())
+    await active.wait()
+    while state["status"] == "active" and state["sent"] < MESSAGES and not finished.is_set():
+        if time.monotonic() >= stop:
             break
-        now = time.monotonic()
-        if status == "active" and sent < MESSAGES and (next_send is None or now >= next_send):
-            tag = f"{stats.run}p{index}-{sent}"
-            stats.replies_expected += 1
-            await _send(
-                client,
-                f"{base}{API}/chats/current/messages",
-                f"{tag} hei, tarvitsen apua",
-                tag,
-                stats,
-                headers,
-                drop=rng.random() < DROP_SHARE,
-            )
-            sent += 1
-            next_send = time.monotonic() + rng.uniform(2.0, 5.0)
-            poll_s = 0.0  # the page asks at once after sending (HX-Trigger: chat-poll)
-        replies = sum(
-            1 for t in (f"w-{stats.run}p{index}-{i}" for i in range(sent)) if stats.seen.get(t)
+        tag = f"{stats.run}p{index}-{state['sent']}"
+        stats.replies_expected += 1
+        await _send(
+            client,
+            f"{base}{API}/chats/current/messages",
+            f"{tag} hei, tarvitsen apua",
+            tag,
+            stats,
+            headers,
+            drop=rng.random() < DROP_SHARE,
         )
-        if sent == MESSAGES and replies == MESSAGES:
-            break
-        wait = poll_s - (time.monotonic() - start)
-        if next_send is not None and status == "active" and sent < MESSAGES:
-            wait = min(wait, next_send - time.monotonic())
-        await asyncio.sleep(max(0.0, wait))
+        state["sent"] += 1
+        if state["sent"] < MESSAGES:
+            await asyncio.sleep(rng.uniform(2.0, 5.0))
+    try:
+        await asyncio.wait_for(finished.wait(), timeout=max(0.1, stop - time.monotonic()))
+    except TimeoutError:
+        pass
+    poll_task.cancel()
+    await asyncio.gather(poll_task, return_exceptions=True)
+    sent = state["sent"]
     await _call(client, "POST", f"{base}{API}/chats/current/end", stats, "end", headers=headers)
     r = await _call(
         client,
@@ -282,8 +337,10 @@ async def worker(
     after, mine, waiting = 0, set(), 1
     pending: list[asyncio.Task] = []
     await asyncio.sleep(rng.uniform(0, 1))
+    done = asyncio.create_task(people_done.wait())
+    failures = 0
     while time.monotonic() < stop and not people_done.is_set():
-        start = time.monotonic()
+        took = False
         if waiting and len(mine) < capacity:
             r = await _call(
                 client,
@@ -295,16 +352,36 @@ async def worker(
             )
             if r is not None and r.status_code == 200 and r.json()["chat"]:
                 mine.add(r.json()["chat"])
-        try:
-            r = await client.get(
-                f"{base}{API}/worker/updates", params={"after": after}, headers=headers, timeout=10
+                took = True
+            elif r is not None and r.status_code == 200:
+                waiting = 0
+        free = len(mine) < capacity
+        # After a take with room for more, ask at once (someone else may wait); otherwise wait
+        # for news: a message in my chats, or (with room for more) a change of the queue.
+        params = {"after": after, "wait": 0 if took and free else WAIT_S}
+        if free:
+            params["waiting"] = waiting
+        start = time.monotonic()
+        poll = asyncio.create_task(
+            client.get(
+                f"{base}{API}/worker/updates", params=params, headers=headers, timeout=WAIT_S + 15
             )
+        )
+        await asyncio.wait({poll, done}, return_when=asyncio.FIRST_COMPLETED)
+        if not poll.done():
+            poll.cancel()
+            await asyncio.gather(poll, return_exceptions=True)
+            break
+        try:
+            r = poll.result()
         except Exception:
             stats.error("worker_poll_transport")
-            await asyncio.sleep(WORKER_POLL_S)
+            failures += 1
+            await asyncio.sleep(min(8, 0.5 * 2**failures))
             continue
         stats.poll_ms.append((time.monotonic() - start) * 1000)
         if r.status_code == 200:
+            failures = 0
             waiting = r.json()["waiting"]
             for m in r.json()["messages"]:
                 after = max(after, m["id"])
@@ -322,7 +399,9 @@ async def worker(
                     )
         else:
             stats.error(f"worker_poll_{r.status_code}")
-        await asyncio.sleep(max(0.0, WORKER_POLL_S - (time.monotonic() - start)))
+            failures += 1
+            await asyncio.sleep(min(8, 0.5 * 2**failures))
+    done.cancel()
     await asyncio.gather(*pending, return_exceptions=True)
 
 
@@ -403,7 +482,8 @@ async def load(base: str, prep: dict, *, chats: int, workers: int, subnet: int) 
         "chats": chats,
         "workers": workers,
         "messages_per_person": MESSAGES,
-        "poll_schedule": "person 0.5 s while awaiting an answer, 1.5 s otherwise, 2 s in the queue; worker console 0.5 s for all chats",
+        "poll_schedule": f"long-polling: one waiting request per person and per worker console "
+        f"(wait={WAIT_S} s, answered at once on news, asked again at once)",
         "elapsed_s": round(elapsed, 1),
         "chats_completed": sum(1 for r in results if r and r["sent"] == MESSAGES),
         "messages_delivered": len(all_delivery),
@@ -505,7 +585,16 @@ def run() -> dict:
     prep = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("PREP"))[4:])
     base = f"http://127.0.0.1:{PORT}"
     results: dict = {"gunicorn_workers": GUNICORN_WORKERS, "load_average_before": os.getloadavg()}
-    with Server("kohtaamo.wsgi:application", PORT, workers=GUNICORN_WORKERS, env=env) as app:
+    env = {**env, "DATABASE_POOL_SIZE": str(POOL_SIZE)}
+    results["gunicorn_threads"] = GUNICORN_THREADS
+    results["db_pool_size"] = POOL_SIZE
+    with ThreadedServer(
+        "kohtaamo.wsgi:application",
+        PORT,
+        workers=GUNICORN_WORKERS,
+        threads=GUNICORN_THREADS,
+        env=env,
+    ) as app:
         urllib.request.urlopen(base + "/palvelut/?q=velka", timeout=30).read()  # warm up  # noqa: S310
         log("finder: page weight and wrk")
         results["finder_weight"] = page_weight(base, "/palvelut/")
@@ -548,10 +637,12 @@ def summary(results: dict) -> list[str]:
     fw, frw = results["finder_weight"], results["finder_results_weight"]
     first, search = results["finder_first_page"], results["finder_search"]
     lines = [
-        f"Client channel: gunicorn {results['gunicorn_workers']} sync workers, PostgreSQL, loopback only",
+        f"Client channel: gunicorn {results['gunicorn_workers']} gthread workers × "
+        f"{results.get('gunicorn_threads')} threads, DB pool {results.get('db_pool_size')} per "
+        "process, PostgreSQL LISTEN/NOTIFY, loopback only",
         *(
             f"smaller load: {lv['chats']} chats / {lv['workers']} workers: delivery p95 "
-            f"{lv['delivery_p95_ms']} ms, poll p95 {lv['poll_p95_ms']} ms, {lv['requests_per_s']} requests/s, "
+            f"{lv['delivery_p95_ms']} ms, waiting request answered p95 {lv['poll_p95_ms']} ms, {lv['requests_per_s']} requests/s, "
             f"server CPU {lv['server_cpu_ms_per_request']} ms/request, "
             f"lost {lv['lost']}, stored twice {lv['stored_twice']}, received twice {lv['received_twice']}"
             for lv in results.get("chat_levels", [])
@@ -563,7 +654,7 @@ def summary(results: dict) -> list[str]:
         f"{chat['requests_per_s']} requests/s",
         f"  delivery p50 {chat['delivery_p50_ms']} ms, p95 {chat['delivery_p95_ms']} ms, p99 {chat['delivery_p99_ms']} ms "
         f"(to worker p95 {chat['delivery_to_worker_p95_ms']} ms, to person p95 {chat['delivery_to_person_p95_ms']} ms)",
-        f"  poll p50 {chat['poll_p50_ms']} ms, p95 {chat['poll_p95_ms']} ms; send p95 {chat['send_p95_ms']} ms; "
+        f"  waiting request answered after p50 {chat['poll_p50_ms']} ms, p95 {chat['poll_p95_ms']} ms; send p95 {chat['send_p95_ms']} ms; "
         f"server CPU {chat['server_cpu_ms_per_request']} ms per request (gunicorn + PostgreSQL)",
         f"  dropped and re-sent {chat['dropped_and_resent']} (answered as duplicates {chat['resends_answered_as_duplicate']}); "
         f"stored twice {chat['stored_twice']}, acknowledged but lost {chat['lost']}, sends given up {chat['sends_given_up']}, "

@@ -11,13 +11,13 @@ from __future__ import annotations
 import datetime
 from uuid import UUID
 
-from ninja import Field, Router, Schema
+from ninja import Field, Query, Router, Schema
 from ninja.errors import HttpError
 
 from kohtaamo.api.common import ERRORS, actor
 from kohtaamo.api.schemas import ErrorOut
 from kohtaamo.audit.actions import Actor
-from kohtaamo.channel import ratelimit
+from kohtaamo.channel import notify, ratelimit
 from kohtaamo.channel.access import (
     chat_services_for,
     get_chat_for_worker,
@@ -26,7 +26,7 @@ from kohtaamo.channel.access import (
 from kohtaamo.channel.actions import chat as chat_actions
 from kohtaamo.channel.actions import feedback as feedback_actions
 from kohtaamo.channel.actions import requests as request_actions
-from kohtaamo.channel.models import ChatService, ChatSession, FeedbackResponse
+from kohtaamo.channel.models import ChatMessage, ChatService, ChatSession, FeedbackResponse
 
 router = Router(tags=["channel"])
 PUBLIC_ERRORS = {
@@ -72,7 +72,11 @@ class ChatStateOut(Schema):
     last_seq: int
     position: int | None
     messages: list[MessageOut]
-    poll_ms: int = Field(..., description="When to ask again: fast while waiting for an answer")
+    poll_ms: int = Field(
+        ...,
+        description="When to ask again (ms) without `wait`: fast while waiting for an answer; "
+        "0 after a request with `wait` (ask again at once, the server waited for news)",
+    )
 
 
 class WorkerMessageOut(Schema):
@@ -110,6 +114,15 @@ class RequestOut(Schema):
     received_at: datetime.datetime
     respond_by: datetime.date
     statutory_deadline: bool
+
+
+WAIT_MAX = notify.MAX_WAIT_S
+WAIT_HELP = (
+    "Seconds to wait for news when nothing is new yet (long-polling, at most 25). The answer "
+    "comes as soon as there is a message from the other side or a change of status (your own "
+    "messages do not end the wait but come along with the next answer), or empty when the time "
+    "is up; ask again at once. Without it the answer is immediate, with all that is new."
+)
 
 
 def _message(m) -> dict:
@@ -163,17 +176,32 @@ def chat_start(request, payload: ChatStartIn):
     "/channel/chats/current",
     auth=None,
     response={200: ChatStateOut, **PUBLIC_ERRORS},
-    summary="The chat's status and the messages after the cursor",
+    summary="The chat's status and the messages after the cursor (waits for news with `wait`)",
 )
-def chat_state(request, after: int = 0):
+def chat_state(
+    request,
+    after: int = Query(0, ge=0, description="The last `seq` you have; only later ones return"),
+    wait: int = Query(0, ge=0, le=WAIT_MAX, description=WAIT_HELP),
+    position: int | None = Query(
+        None,
+        ge=1,
+        description="While waiting in the queue with `wait`: the position you saw; a change of "
+        "position also answers (no sooner than 10 s after the request)",
+    ),
+):
     session = _client_chat(request)
-    update = chat_actions.updates(session, max(0, after))
+    if wait:
+        update = chat_actions.wait_for_updates(
+            session, after, seconds=wait, position=position, reader=ChatMessage.Sender.CLIENT
+        )
+    else:
+        update = chat_actions.updates(session, after)
     return {
         "status": update.status,
         "last_seq": update.last_seq,
         "position": update.position,
         "messages": [_message(m) for m in update.messages],
-        "poll_ms": chat_actions.poll_interval_ms(session),
+        "poll_ms": 0 if wait else chat_actions.poll_interval_ms(session),
     }
 
 
@@ -258,14 +286,33 @@ def feedback(request, payload: FeedbackIn):
 @router.get(
     "/channel/worker/updates",
     response={200: WorkerUpdatesOut, **ERRORS},
-    summary="New messages in all my open chats after a message id, and the queue length",
+    summary="New messages in all my open chats after a message id, and the queue length "
+    "(waits for news with `wait`)",
 )
-def worker_updates(request, after: int = 0):
+def worker_updates(
+    request,
+    after: int = Query(0, ge=0, description="The last message `id` you have"),
+    wait: int = Query(0, ge=0, le=WAIT_MAX, description=WAIT_HELP),
+    waiting: int | None = Query(
+        None,
+        ge=0,
+        description="With `wait`: the queue length you saw; a change of it also answers (no "
+        "sooner than 3 s after the request). Leave it out when you cannot take more chats.",
+    ),
+):
     services = chat_services_for(request.user)
-    rows = chat_actions.worker_updates(request.user, after_id=max(0, after))
-    waiting = ChatSession.objects.filter(
-        service__in=services, status=ChatSession.Status.WAITING
-    ).count()
+    if wait:
+        rows = chat_actions.wait_for_worker_updates(
+            request.user,
+            after_id=after,
+            seconds=wait,
+            services=services,
+            waiting=waiting,
+            others_only=True,
+        )
+    else:
+        rows = chat_actions.worker_updates(request.user, after_id=after)
+    waiting = chat_actions.waiting_count(services)
     return {
         "messages": [
             {

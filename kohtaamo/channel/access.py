@@ -46,7 +46,12 @@ def chat_services_for(user, *, write: bool = False):
 
 
 def can_use_console(user) -> bool:
-    return user.is_authenticated and chat_services_for(user).exists()
+    """Cached on the user for the request (the navigation and "my day" both ask)."""
+    if not user.is_authenticated:
+        return False
+    if not hasattr(user, "_kohtaamo_console"):
+        user._kohtaamo_console = chat_services_for(user).exists()
+    return user._kohtaamo_console
 
 
 def chats_visible_to(user, *, write: bool = False):

@@ -17,12 +17,12 @@ from dataclasses import dataclass, field
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied
-from django.db import IntegrityError, models, transaction
+from django.db import IntegrityError, connection, models, transaction
 from django.utils import timezone
 
 from kohtaamo.audit.actions import Actor, log_access, record_change
 from kohtaamo.audit.models import AccessLogEntry
-from kohtaamo.channel import ratelimit
+from kohtaamo.channel import notify, ratelimit
 from kohtaamo.channel.access import colleagues_for
 from kohtaamo.channel.identity import StrongIdentity
 from kohtaamo.channel.models import ChatMessage, ChatService, ChatSession
@@ -113,6 +113,7 @@ def start_chat(service: ChatService, *, source: str, language: str = "fi") -> St
         language=language if language in ("fi", "sv", "en") else "fi",
         source_hash=source,
     )
+    notify.announce(notify.service_key(service.pk))  # the queue grew
     return Started(session, key)
 
 
@@ -135,8 +136,8 @@ def queue_position(session: ChatSession) -> int | None:
     return ahead + 1
 
 
-# How often the person's page asks for news (milliseconds). Polling, not websockets: measured in
-# bench/chat.py. Fast only while the person waits for an answer, so 300 chats stay cheap.
+# How often a client that does not wait (`wait=0`) should ask again (milliseconds). The pages
+# and bench/chat.py wait for news instead (notify.py), which costs requests only per message.
 POLL_AWAITING_MS = 500
 POLL_ACTIVE_MS = 1500
 POLL_QUEUE_MS = 2000
@@ -166,21 +167,150 @@ def updates(session: ChatSession, after: int) -> Update:
     )
 
 
+# Waiting for news (long-polling, see notify.py) -------------------------------------------------
+
+# A change of queue length alone is told to a worker no sooner than this after the request
+# began, and a change of queue position to a person no sooner than POSITION_QUIET_S (messages
+# at once): every arrival and every take changes them, and must not answer every waiting
+# request at once.
+QUEUE_QUIET_S = 3.0
+POSITION_QUIET_S = 10.0
+
+
+def _refresh(session: ChatSession) -> None:
+    row = (
+        ChatSession.objects.filter(pk=session.pk)
+        .values("status", "last_seq", "last_sender", "assigned_worker_id")
+        .first()
+    )
+    if row:
+        for name, value in row.items():
+            setattr(session, name, value)
+
+
+def wait_for_updates(
+    session: ChatSession,
+    after: int,
+    *,
+    seconds: float,
+    position: int | None = None,
+    reader: str | None = None,
+) -> Update:
+    """Like `updates`, but when nothing is new after the cursor, wait up to `seconds` for a new
+    message (a change of status always comes with one). With `reader` (a sender), the reader's
+    own messages do not end the wait (they come along with the next news). A person in the
+    queue who says which `position` they saw also hears when it changes (at most every
+    POSITION_QUIET_S seconds)."""
+    seconds = max(0.0, min(float(seconds), notify.MAX_WAIT_S))
+    chat = notify.chat_key(session.pk)
+
+    def news():
+        _refresh(session)
+        if session.last_seq <= after:
+            return False
+        if reader is None:
+            return True
+        return session.messages.filter(seq__gt=after).exclude(sender=reader).exists()
+
+    watch_queue = position is not None and session.status == ChatSession.Status.WAITING
+    first = min(seconds, POSITION_QUIET_S) if watch_queue else seconds
+    got = notify.wait_for(news, keys=[chat], seconds=first)
+    if not got and watch_queue and seconds > first:
+
+        def news_or_moved():
+            if news():
+                return True
+            return session.status == ChatSession.Status.WAITING and (
+                queue_position(session) != position
+            )
+
+        notify.wait_for(
+            news_or_moved,
+            keys=[chat, notify.service_key(session.service_id)],
+            seconds=seconds - first,
+        )
+    return updates(session, after)
+
+
+def waiting_count(services) -> int:
+    return ChatSession.objects.filter(
+        service__in=services, status=ChatSession.Status.WAITING
+    ).count()
+
+
+def wait_for_worker_updates(
+    user,
+    *,
+    after_id: int,
+    seconds: float,
+    services=None,
+    waiting: int | None = None,
+    others_only: bool = False,
+) -> list[ChatMessage]:
+    """Like `worker_updates`, but when nothing is new, wait up to `seconds` for a message in
+    one of the worker's chats (`others_only`: one not written by the worker; their own come
+    along). With `services` and the queue length the worker saw (`waiting`), a change of the
+    queue length also answers (at most every QUEUE_QUIET_S seconds)."""
+    seconds = max(0.0, min(float(seconds), notify.MAX_WAIT_S))
+    mine = notify.worker_key(user.pk)
+    found: list[ChatMessage] = []
+
+    def news():
+        found[:] = worker_updates(user, after_id=after_id)
+        if others_only:
+            return any(m.sender != ChatMessage.Sender.WORKER for m in found)
+        return bool(found)
+
+    watch_queue = services is not None and waiting is not None
+    first = min(seconds, QUEUE_QUIET_S) if watch_queue else seconds
+    got = notify.wait_for(news, keys=[mine], seconds=first)
+    if not got and watch_queue and seconds > first:
+        service_ids = list(services.values_list("pk", flat=True))
+        notify.wait_for(
+            lambda: news() or waiting_count(service_ids) != waiting,
+            keys=[mine, *(notify.service_key(pk) for pk in service_ids)],
+            seconds=seconds - first,
+        )
+    return found
+
+
+def _lock_worker_stream(worker_id) -> None:
+    """Serialise new messages in one worker's chats until commit (PostgreSQL; SQLite writes one
+    transaction at a time anyway). The worker reads them by message id (`worker_updates`):
+    without this, a message could commit after a later-numbered one that the worker has
+    already read past, and never reach them."""
+    if worker_id and connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [WORKER_STREAM_LOCK, worker_id])
+
+
+WORKER_STREAM_LOCK = 0x63686174  # "chat": the advisory lock class of a worker's message stream
+
+
 def _locked(session: ChatSession) -> ChatSession:
     # Lock the chat's row only (`of`): a plain FOR UPDATE with the join would also lock the
     # service row and make every chat of the service wait for each other (bench/chat.py).
-    return (
+    locked = (
         ChatSession.objects.select_for_update(of=("self",))
         .select_related("service")
         .get(pk=session.pk)
     )
+    # Right after the chat's row and before any other lock (the audit chain's, in end_chat),
+    # so that the order of locks is the same everywhere.
+    _lock_worker_stream(locked.assigned_worker_id)
+    return locked
 
 
 def _append(locked: ChatSession, *, sender: str, body: str, author=None, client_msg_id: str = ""):
+    _lock_worker_stream(locked.assigned_worker_id)  # taken or transferred: the new worker's
     locked.last_seq += 1
     if sender != ChatMessage.Sender.SYSTEM:
         locked.last_sender = sender
     locked.save(update_fields=["last_seq", "last_sender"])
+    notify.announce(
+        notify.chat_key(locked.pk),
+        locked.assigned_worker_id and notify.worker_key(locked.assigned_worker_id),
+    )
     return ChatMessage.objects.create(
         session=locked,
         seq=locked.last_seq,
@@ -275,6 +405,7 @@ def take_chat(session: ChatSession, *, by) -> ChatSession:
     locked.assigned_worker = by
     locked.started_at = timezone.now()
     locked.save(update_fields=["status", "assigned_worker", "started_at"])
+    notify.announce(notify.service_key(locked.service_id))  # the queue shrank
     _append(locked, sender=ChatMessage.Sender.SYSTEM, body="joined")
     _sync(session, locked)
     return session
@@ -370,6 +501,8 @@ def end_chat(session: ChatSession, *, ended_by: str, actor: Actor, by=None) -> C
         by, "pk", None
     ):
         raise PermissionDenied
+    if locked.status == ChatSession.Status.WAITING:
+        notify.announce(notify.service_key(locked.service_id))  # left the queue
     locked.status = ChatSession.Status.ENDED
     locked.ended_at = timezone.now()
     locked.ended_by = ended_by
@@ -390,6 +523,7 @@ def block_chat(session: ChatSession, *, by, reason: str, actor: Actor) -> ChatSe
         raise PermissionDenied
     if locked.status == ChatSession.Status.WAITING:
         locked.assigned_worker = by  # blocked from the queue: the blocker is on record
+        notify.announce(notify.service_key(locked.service_id))
     locked.status = ChatSession.Status.BLOCKED
     locked.ended_at = timezone.now()
     locked.ended_by = ChatSession.EndedBy.WORKER

@@ -197,7 +197,7 @@ def complete_contact_request(actor: Actor, request: ContactRequest, *, by) -> Co
     return locked
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # reads only: no savepoint of its own
 def queue_rows(actor: Actor, user, *, status: str = "waiting", limit: int = 100):
     """The queue page and "my day": requests without contact details, soonest deadline
     first. Rows of identified people are access-logged."""

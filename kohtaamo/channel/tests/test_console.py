@@ -128,7 +128,7 @@ def test_console_polls_all_chats_in_one_request(as_user, alice, active_chat, sta
     actions.take_chat(second, by=alice)
     client = as_user(alice)
     page = client.get(reverse("channel:console")).content.decode()
-    after = page.split("console/updates/?after=")[1].split('"')[0]
+    after = page.split("console/updates/?after=")[1].split("&amp;")[0]
     actions.send_client_message(first, body="Ensimmäinen")
     actions.send_client_message(second, body="Toinen")
     actions.end_chat(second, ended_by="client", actor=Actor.system())
@@ -137,7 +137,7 @@ def test_console_polls_all_chats_in_one_request(as_user, alice, active_chat, sta
         reverse("channel:console-updates"), {"after": after}, HTTP_HX_REQUEST="true"
     )
     body = response.content.decode()
-    later = body.split("console/updates/?after=")[1].split('"')[0]
+    later = body.split("console/updates/?after=")[1].split("&amp;")[0]
     nothing = client.get(reverse("channel:console-updates"), {"after": later})
 
     assert 'hx-swap="none"' in page and page.count("console/updates/") == 1
@@ -152,7 +152,7 @@ def test_console_queue_fragment_is_204_when_unchanged(as_user, alice, start):
     client = as_user(alice)
 
     first = client.get(reverse("channel:console-queue"))
-    version = first.content.decode().split("v=")[1].split('"')[0]
+    version = first.content.decode().split("v=")[1].split("&amp;")[0]
     second = client.get(reverse("channel:console-queue"), {"v": version})
 
     assert first.status_code == 200 and b"1 person waiting" in first.content

@@ -1,6 +1,7 @@
 """The person's side of the anonymous chat. No login and no identity: the browser keeps a random
 key in a cookie of its own (not in the URL, so it stays out of the history). Works without
-JavaScript (form posts and a refresh link); with HTMX the log is polled with a cursor."""
+JavaScript (form posts and a refresh link); with HTMX the page asks for the messages after its
+cursor and the server answers when there is news (long-polling, notify.py)."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kohtaamo.audit.actions import Actor
 from kohtaamo.channel import identity as client_identity
-from kohtaamo.channel import ratelimit
+from kohtaamo.channel import notify, ratelimit
 from kohtaamo.channel.actions import chat as actions
 from kohtaamo.channel.actions import feedback as feedback_actions
 from kohtaamo.channel.forms import ChatContactForm, ChatMessageForm, FeedbackForm
@@ -104,6 +105,7 @@ def _context(session: ChatSession, **extra) -> dict:
         "chat_messages": update.messages,
         "position": update.position,
         "poll_ms": actions.poll_interval_ms(session),
+        "wait": notify.MAX_WAIT_S,
         "form": extra.pop("form", None) or ChatMessageForm(),
         "contact_form": extra.pop("contact_form", None) or ChatContactForm(),
         "feedback_form": extra.pop("feedback_form", None) or FeedbackForm(),
@@ -133,10 +135,16 @@ def _int(value, default=0) -> int:
         return default
 
 
+def wait_seconds(request) -> int:
+    """The `wait` parameter of a long-poll (notify.py), at most notify.MAX_WAIT_S."""
+    return min(max(0, _int(request.GET.get("wait"))), notify.MAX_WAIT_S)
+
+
 @never_cache
 @require_GET
 def chat_poll(request):
-    """New messages after the cursor; 204 when nothing changed (one query)."""
+    """New messages after the cursor; 204 when nothing changed. With `wait` (seconds) the
+    answer waits for news when there is none yet (long-polling, notify.py)."""
     session = _current(request)
     if session is None:
         return HttpResponse(status=410)
@@ -144,15 +152,21 @@ def chat_poll(request):
     seen_status = request.GET.get("status", "")
     seen_position = _int(request.GET.get("pos"), -1)
     seen_interval = _int(request.GET.get("i"), 0)
+    wait = wait_seconds(request)
+    if wait and seen_status == session.status and session.is_open:
+        update = actions.wait_for_updates(
+            session, after, seconds=wait, position=seen_position if seen_position > 0 else None
+        )
+    else:
+        update = actions.updates(session, after)
     if seen_status != session.status and not session.is_open:
         response = HttpResponse("")  # the chat ended: the page reloads to show the feedback
         response["HX-Refresh"] = "true"
         return response
-    update = actions.updates(session, after)
     position = update.position if update.position is not None else -1
     interval = actions.poll_interval_ms(session)
     unchanged = seen_status == session.status and position == seen_position
-    if not update.messages and unchanged and interval == seen_interval:
+    if not update.messages and unchanged and (wait or interval == seen_interval):
         return HttpResponse(status=204)
     return render(
         request,
@@ -162,6 +176,7 @@ def chat_poll(request):
             "chat_messages": update.messages,
             "position": update.position,
             "poll_ms": interval,
+            "wait": notify.MAX_WAIT_S,
             "status_changed": not unchanged,
         },
     )

@@ -1,6 +1,7 @@
 """The workers' chat console (login required): the queue, several chats side by side, ready
 phrases, transfer to a colleague, ending, blocking, statistics details and turning a chat into a
-contact notification. Live parts poll HTML fragments with a cursor."""
+contact notification. Live parts ask for HTML fragments after a cursor, and the server answers
+when there is news (long-polling, notify.py)."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from kohtaamo.audit.actions import Actor, log_access_many
 from kohtaamo.audit.models import AccessLogEntry
+from kohtaamo.channel import notify
 from kohtaamo.channel.access import (
     chat_services_for,
     chats_visible_to,
@@ -35,8 +37,13 @@ from kohtaamo.channel.forms import (
 from kohtaamo.channel.models import ChatMessage, ChatSession
 from kohtaamo.core.htmx import is_htmx
 
-POLL_MS = 500  # the console asks once for all its chats (see bench/chat.py)
+POLL_MS = 500  # for old pages still polling on a timer; pages now wait for news (notify.py)
+# The queue is sent again no more often than this: every arrival changes it.
 QUEUE_POLL_SECONDS = 3
+
+
+def _wait(request) -> int:
+    return min(_cursor(request.GET.get("wait")), notify.MAX_WAIT_S)
 
 
 def _require_console(user):
@@ -80,6 +87,7 @@ def _panel(
         "notification_form": forms.get("notification_form") or NotificationForm(),
         "mine": session.assigned_worker_id == user.pk,
         "poll_ms": POLL_MS,
+        "wait": notify.MAX_WAIT_S,
         "own_poller": own_poller,
     }
 
@@ -145,6 +153,7 @@ def console(request):
             "queue_poll_seconds": QUEUE_POLL_SECONDS,
             "after": max([m.pk for s in mine for m in s.messages.all()] + [latest]),
             "poll_ms": POLL_MS,
+            "wait": notify.MAX_WAIT_S,
         },
     )
 
@@ -154,10 +163,15 @@ def console(request):
 @require_GET
 def console_updates(request):
     """New messages for every chat on the console, as out-of-band appends to each chat's log
-    (one request for all the chats; 204 when nothing is new)."""
+    (one request for all the chats; 204 when nothing is new). With `wait`, the answer waits
+    for a message in one of the worker's chats when there is none yet."""
     _require_console(request.user)
     after = _cursor(request.GET.get("after"))
-    rows = actions.worker_updates(request.user, after_id=after)
+    wait = _wait(request)
+    if wait:
+        rows = actions.wait_for_worker_updates(request.user, after_id=after, seconds=wait)
+    else:
+        rows = actions.worker_updates(request.user, after_id=after)
     if not rows:
         return HttpResponse(status=204)
     ended = {}
@@ -172,6 +186,7 @@ def console_updates(request):
             "ended": [{"session": s} for s in ended.values()],
             "after": rows[-1].pk,
             "poll_ms": POLL_MS,
+            "wait": notify.MAX_WAIT_S,
         },
     )
 
@@ -180,15 +195,31 @@ def console_updates(request):
 @login_required
 @require_GET
 def console_queue(request):
-    """The waiting list, polled; it also says when a chat was transferred to you."""
+    """The waiting list; it also says when a chat was transferred to you. With `wait` and the
+    version the page has (`v`), the answer waits until the list changes (the page asks again
+    QUEUE_POLL_SECONDS after each answer, so a busy queue is not sent on every arrival)."""
     user = request.user
     _require_console(user)
     mine = chats_visible_to(user).filter(assigned_worker=user, status=ChatSession.Status.ACTIVE)
     shown = _cursor(request.GET.get("shown"))
-    waiting = _waiting(user)
-    mine_count = mine.count()
-    version = _queue_version(waiting, mine_count)
-    if request.GET.get("v") == version:
+    seen = request.GET.get("v")
+    found: dict = {}
+
+    def changed():
+        found["waiting"] = _waiting(user)
+        found["mine"] = mine.count()
+        found["version"] = _queue_version(found["waiting"], found["mine"])
+        return found["version"] != seen
+
+    wait = _wait(request) if seen else 0
+    service_ids = list(chat_services_for(user).values_list("pk", flat=True)) if wait else []
+    notify.wait_for(
+        changed,
+        keys=[notify.worker_key(user.pk), *(notify.service_key(pk) for pk in service_ids)],
+        seconds=wait,
+    )
+    waiting, mine_count, version = found["waiting"], found["mine"], found["version"]
+    if seen == version:
         return HttpResponse(status=204)  # nothing changed: keep the worker's focus where it is
     return render(
         request,
@@ -200,6 +231,7 @@ def console_queue(request):
             "new_for_me": mine_count > shown,
             "shown": shown,
             "queue_poll_seconds": QUEUE_POLL_SECONDS,
+            "wait": notify.MAX_WAIT_S,
         },
     )
 
@@ -237,7 +269,11 @@ def console_poll(request, code):
     session = get_chat_for_worker(request.user, code)
     after = _cursor(request.GET.get("after"))
     seen_status = request.GET.get("status", "")
-    update = actions.updates(session, after)
+    wait = _wait(request)
+    if wait and seen_status == session.status and session.is_open:
+        update = actions.wait_for_updates(session, after, seconds=wait)
+    else:
+        update = actions.updates(session, after)
     if not update.messages and seen_status == session.status:
         return HttpResponse(status=204)
     return render(
@@ -248,6 +284,7 @@ def console_poll(request, code):
                 "session": session,
                 "mine": session.assigned_worker_id == request.user.pk,
                 "poll_ms": POLL_MS,
+                "wait": notify.MAX_WAIT_S,
                 "own_poller": True,
             },
             "new_messages": update.messages,
