@@ -316,6 +316,14 @@ def _to_input(request, payload: EncounterIn) -> EncounterInput:
     )
 
 
+def _stored(user, key: str) -> IdempotencyKey | None:
+    """The stored answer to an Idempotency-Key: one look-up in the unique (user, key) index."""
+    rows = IdempotencyKey.objects.filter(user=user, key=key).only(
+        "request_hash", "status_code", "response"
+    )[:1]  # no ORDER BY: the pair is unique
+    return next(iter(rows), None)
+
+
 def _body_hash(payload: EncounterIn) -> str:
     body = json.dumps(payload.model_dump(mode="json"), sort_keys=True, separators=(",", ":"))
     return hashlib.sha256(body.encode()).hexdigest()
@@ -357,7 +365,7 @@ def create_encounter(request, payload: EncounterIn):
     key = request.headers.get("Idempotency-Key", "").strip()[:200]
     body_hash = _body_hash(payload) if key else ""
     if key:
-        stored = IdempotencyKey.objects.filter(user=request.user, key=key).first()
+        stored = _stored(request.user, key)
         if stored is not None:
             if stored.request_hash != body_hash:
                 raise HttpError(409, "This Idempotency-Key was used with a different request.")
@@ -383,7 +391,7 @@ def create_encounter(request, payload: EncounterIn):
                     response=json.loads(EncounterOut(**body).model_dump_json()),
                 )
     except IntegrityError:
-        stored = IdempotencyKey.objects.filter(user=request.user, key=key).first() if key else None
+        stored = _stored(request.user, key) if key else None
         if stored is None:
             raise
         if stored.request_hash != body_hash:

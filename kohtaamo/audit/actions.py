@@ -8,6 +8,8 @@ import hmac
 import json
 import uuid
 from collections.abc import Iterable
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import UTC, datetime
 
@@ -72,9 +74,12 @@ def compute_hash(entry: ChainedEntry, prev_hash: str) -> str:
 
 
 def _append(model: type[ChainedEntry], entries: list[ChainedEntry]) -> list[ChainedEntry]:
+    """Append entries to their chain in order: one lock of the chain head, one bulk insert and one
+    head update, however many entries. No savepoint of its own: if the append fails, the
+    caller's whole transaction must roll back (nothing is saved without its audit entries)."""
     if not entries:
         return entries
-    with transaction.atomic():
+    with transaction.atomic(savepoint=False):
         head = ChainHead.objects.select_for_update().filter(name=model.CHAIN).first()
         if head is None:
             ChainHead.objects.get_or_create(name=model.CHAIN)
@@ -100,6 +105,31 @@ def _actor_fields(actor: Actor) -> dict:
         "roles": actor.roles[:200],
         "organisation_ref": actor.organisation_id,
     }
+
+
+# Entries waiting for the end of a `batched_access_log()` block (None outside one).
+_PENDING: ContextVar[list | None] = ContextVar("kohtaamo_pending_access_log", default=None)
+
+
+@contextmanager
+def batched_access_log():
+    """Collect the access-log entries written inside the block and append them to the chain in
+    one go at its end: one lock of the chain head and one insert instead of one per section. The
+    reads and their entries stay in one transaction (an error inside rolls both back, and no
+    data is shown). Pages built from many sections (the person page, my day) use it; a nested
+    block joins the outer one."""
+    if _PENDING.get() is not None:
+        yield
+        return
+    token = _PENDING.set([])
+    try:
+        with transaction.atomic():
+            yield
+            entries = _PENDING.get()
+            _PENDING.set(None)
+            _append(AccessLogEntry, entries)
+    finally:
+        _PENDING.reset(token)
 
 
 def log_access(
@@ -149,6 +179,10 @@ def log_access_many(
         )
         for person_code, object_type, object_ref in items
     ]
+    pending = _PENDING.get()
+    if pending is not None:  # inside batched_access_log(): written at the end of the block
+        pending.extend(entries)
+        return entries
     return _append(AccessLogEntry, entries)
 
 
@@ -156,6 +190,17 @@ def diff(before: dict, after: dict) -> dict:
     """{field: [old, new]} for the fields that changed."""
     keys = sorted(set(before) | set(after))
     return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+@dataclass(frozen=True)
+class ChangeItem:
+    """One change for `record_changes`."""
+
+    person_code: object
+    object_type: str
+    object_ref: object
+    action: str
+    changes: dict
 
 
 def record_change(
@@ -167,16 +212,27 @@ def record_change(
     action: str,
     changes: dict,
 ) -> ChangeEntry:
-    entry = ChangeEntry(
-        **_actor_fields(actor),
-        person_code=person_code,
-        object_type=object_type,
-        object_ref=str(object_ref),
-        action=action,
-        changes=json.loads(json.dumps(changes, default=str)),
-        at=None,
-    )
-    return _append(ChangeEntry, [entry])[0]
+    return record_changes(
+        actor, [ChangeItem(person_code, object_type, object_ref, action, changes)]
+    )[0]
+
+
+def record_changes(actor: Actor, items: Iterable[ChangeItem]) -> list[ChangeEntry]:
+    """Several changes by one actor, appended to the chain in order in one batch (one entry each)."""
+    fields = _actor_fields(actor)
+    entries = [
+        ChangeEntry(
+            **fields,
+            person_code=item.person_code,
+            object_type=item.object_type,
+            object_ref=str(item.object_ref),
+            action=item.action,
+            changes=json.loads(json.dumps(item.changes, default=str)),
+            at=None,
+        )
+        for item in items
+    ]
+    return _append(ChangeEntry, entries)
 
 
 @dataclass

@@ -1,10 +1,16 @@
 """Syncing the phone's queue: a batch of check-ins and field contacts made with or without a
 connection, each with a client-generated id.
 
-Each item is saved in its own savepoint and answered on its own: `created`, `duplicate` (its
-`client_id` was seen before: a retry, an interrupted sync or the same batch twice) or `invalid`
-(with errors; nothing saved). So repeated, interrupted or out-of-order syncs neither lose nor
-duplicate anything. Items are applied in the order they were made on the phone.
+Each item is answered on its own: `created`, `duplicate` (its `client_id` was seen before: a
+retry, an interrupted sync or the same batch twice) or `invalid` (with errors; nothing saved). So
+repeated, interrupted or out-of-order syncs neither lose nor duplicate anything. Items are applied
+in the order they were made on the phone.
+
+The batch is one transaction. The `client_id`s seen before are found in one query; field contacts
+are checked one by one (look-ups shared by the batch) and the valid ones saved together, in a
+constant number of queries (`record_field_contacts`); check-ins are saved one by one, each in a
+savepoint, after the contacts made before them. Should a `client_id` be taken meanwhile by a
+concurrent sync, that batch of contacts is saved item by item instead, each answered on its own.
 
 The phone's clock may be wrong. The batch carries `sent_at` (the phone's time when it sent); if it
 differs from the server's time of receipt by more than `SKEW_LIMIT`, every time in the batch is
@@ -20,7 +26,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -116,6 +122,7 @@ class _Context:
         self._terms = None
         self._places: dict[str, Place | None] = {}
         self._visits: dict[str, PlaceVisit | None] = {}
+        self.refusals: list[ShiftEvent] = []
 
     def shift(self, code) -> Shift:
         key = str(code or "")
@@ -242,7 +249,8 @@ def _apply_checkin(ctx: _Context, client_id, payload: dict, timing: actions.Timi
     return created, str(row.code), ""
 
 
-def _apply_contact(ctx: _Context, actor: Actor, client_id, payload: dict, timing):
+def _check_contact(ctx: _Context, client_id, payload: dict, timing) -> actions.FieldEntry:
+    """Check a field contact (nothing saved yet, except that a planned shift starts)."""
     shift = ctx.shift(payload.get("shift"))
     level = payload.get("identity_level") or Encounter.IdentityLevel.ANONYMOUS
     if level not in OFFLINE_LEVELS:
@@ -274,21 +282,15 @@ def _apply_contact(ctx: _Context, actor: Actor, client_id, payload: dict, timing
     )
     if not data.themes:
         raise Invalid("themes", _("Choose at least one theme."))
-    recorded = actions.record_field_contact(
-        actor,
-        shift,
-        data,
-        by=ctx.user,
-        timing=timing,
-        offline=timing.device_time is not None,
-        batch=True,
+    return actions.check_field_contact(
+        shift, data, by=ctx.user, timing=timing, offline=timing.device_time is not None
     )
-    return recorded.created, str(recorded.encounter.code), recorded.recorded.new_contact_code
 
 
 def sync_batch(actor: Actor, user, *, items: list[dict], sent_at=None) -> BatchResult:
     """Apply a batch of queued items; see the module docstring. Items seen before are answered
-    from one look-up; the new ones are saved in one transaction, each in its own savepoint."""
+    from one look-up; the new ones are saved in one transaction (contacts together, check-ins
+    each in a savepoint of its own)."""
     received_at = timezone.now()
     offset = measure_offset(sent_at, received_at)
     ctx = _Context(user)
@@ -299,6 +301,7 @@ def sync_batch(actor: Actor, user, *, items: list[dict], sent_at=None) -> BatchR
     results: dict[int, ItemResult] = {}
     known = _known(items, user)
     seen_ids: set[str] = set()
+    pending: list[tuple[int, actions.FieldEntry]] = []  # checked contacts, saved together
     with transaction.atomic():
         for index in order:
             item = items[index]
@@ -311,7 +314,20 @@ def sync_batch(actor: Actor, user, *, items: list[dict], sent_at=None) -> BatchR
                 results[index] = known[(item.get("kind"), key)]
                 continue
             timing = timing_for(item.get("device_time"), received_at, offset)
+            payload = item.get("payload") or {}
+            if item.get("kind") == "contact" and isinstance(payload, dict):
+                checked = _guarded(
+                    ctx, item, _check_contact, ctx, item.get("client_id"), payload, timing
+                )
+                if isinstance(checked, ItemResult):
+                    results[index] = checked
+                else:
+                    pending.append((index, checked))
+                continue
+            _save_contacts(ctx, actor, items, pending, results)  # those made before this item
             results[index] = _apply(ctx, actor, item, timing)
+        _save_contacts(ctx, actor, items, pending, results)
+        ShiftEvent.objects.bulk_create(ctx.refusals)
     return BatchResult(
         received_at=received_at,
         offset_s=int(offset.total_seconds()) if offset is not None else None,
@@ -350,21 +366,12 @@ def _known(items: list[dict], user) -> dict[tuple[str, str], ItemResult]:
     return found
 
 
-def _apply(ctx: _Context, actor: Actor, item: dict, timing: actions.Timing) -> ItemResult:
-    client_id = item.get("client_id")
-    key = str(client_id)
-    kind = item.get("kind")
-    payload = item.get("payload") or {}
+def _guarded(ctx: _Context, item: dict, step, *args, **kwargs):
+    """Run one item's step; a refusal becomes the item's `invalid` answer (and, on a shift the
+    user is on, a line in that shift's log)."""
+    key = str(item.get("client_id"))
     try:
-        with transaction.atomic():
-            if not isinstance(payload, dict):
-                raise Invalid("payload", _("The item's content could not be read."))
-            if kind == "checkin":
-                created, code, new_code = _apply_checkin(ctx, client_id, payload, timing)
-            elif kind == "contact":
-                created, code, new_code = _apply_contact(ctx, actor, client_id, payload, timing)
-            else:
-                raise Invalid("kind", _("Unknown kind of item."))
+        return step(*args, **kwargs)
     except Invalid as exc:
         _log_refusal(ctx, item, exc.errors)
         return ItemResult(key, "invalid", exc.errors)
@@ -378,24 +385,79 @@ def _apply(ctx: _Context, actor: Actor, item: dict, timing: actions.Timing) -> I
     except ValidationError as exc:
         errors = [{"field": "payload", "message": str(m)} for m in exc.messages]
         return ItemResult(key, "invalid", errors)
-    return ItemResult(
-        key,
-        "created" if created else "duplicate",
-        code=code,
-        clock_corrected=timing.corrected,
-        new_contact_code=new_code,
-    )
+
+
+def _apply(ctx: _Context, actor: Actor, item: dict, timing: actions.Timing) -> ItemResult:
+    """Save one check-in (or answer an unreadable item) in a savepoint of its own."""
+    client_id = item.get("client_id")
+    kind = item.get("kind")
+    payload = item.get("payload") or {}
+
+    def step():
+        with transaction.atomic():
+            if not isinstance(payload, dict):
+                raise Invalid("payload", _("The item's content could not be read."))
+            if kind == "checkin":
+                created, code, new_code = _apply_checkin(ctx, client_id, payload, timing)
+            else:  # contacts are checked and saved together (`_check_contact`)
+                raise Invalid("kind", _("Unknown kind of item."))
+        return ItemResult(
+            str(client_id),
+            "created" if created else "duplicate",
+            code=code,
+            clock_corrected=timing.corrected,
+            new_contact_code=new_code,
+        )
+
+    return _guarded(ctx, item, step)
+
+
+def _save_contacts(ctx: _Context, actor: Actor, items, pending, results) -> None:
+    """Save the checked contacts together; if a `client_id` was taken meanwhile (a concurrent
+    sync of the same queue), save them one by one so that each is answered on its own."""
+    if not pending:
+        return
+    try:
+        saved = actions.record_field_contacts(actor, [c for _, c in pending], by=ctx.user)
+    except IntegrityError:
+        saved = [
+            _guarded(ctx, items[index], _save_one, actor, checked, by=ctx.user)
+            for index, checked in pending
+        ]
+    for (index, checked), row in zip(pending, saved, strict=True):
+        key = str(items[index].get("client_id"))
+        if isinstance(row, ItemResult):
+            results[index] = row
+            continue
+        results[index] = ItemResult(
+            key,
+            "created" if row.created else "duplicate",
+            code=str(row.encounter.code),
+            clock_corrected=checked.timing.corrected,
+            new_contact_code=row.recorded.new_contact_code,
+        )
+    pending.clear()
+
+
+def _save_one(actor: Actor, checked: actions.FieldEntry, *, by):
+    with transaction.atomic():
+        return actions.save_field_contact(actor, checked, by=by)
 
 
 def _log_refusal(ctx: _Context, item: dict, errors: list[dict]) -> None:
     """A refused item on a shift the user is on goes into that shift's log."""
     payload = item.get("payload") if isinstance(item.get("payload"), dict) else {}
     shift = ctx.shifts.get(str(payload.get("shift") or ""))
-    if shift is not None:
-        actions.log_event(
-            shift,
-            ShiftEvent.Kind.SYNC_REFUSED,
-            user=ctx.user,
-            item_kind=str(item.get("kind"))[:20],
-            fields=[e["field"] for e in errors],
+    if shift is not None:  # written with the batch's other refusals, in one insert
+        ctx.refusals.append(
+            ShiftEvent(
+                shift=shift,
+                kind=ShiftEvent.Kind.SYNC_REFUSED,
+                user=ctx.user,
+                at=timezone.now(),
+                data={
+                    "item_kind": str(item.get("kind"))[:20],
+                    "fields": [e["field"] for e in errors],
+                },
+            )
         )

@@ -9,8 +9,9 @@ import pytest
 from django.utils import timezone
 
 from kohtaamo.accounts.actions import create_api_token
-from kohtaamo.audit.models import AccessLogEntry
+from kohtaamo.audit.models import AccessLogEntry, ChangeEntry
 from kohtaamo.encounters.models import Encounter, IdempotencyKey, Place
+from kohtaamo.testing.helpers import count_queries
 
 BODY = {
     "channel": "desk",
@@ -242,3 +243,24 @@ def test_every_desk_operation_has_an_example(client, db):
         "debt",
     ]
     assert any(p["name"] == "Idempotency-Key" for p in post["parameters"])
+
+
+def test_a_post_with_an_idempotency_key_stays_within_its_query_budget(api):
+    api("post", "/encounters", BODY, **{"Idempotency-Key": "warm-up"})  # first chain append
+    body = {**BODY, "place": str(api.place.code)}
+    responses = []
+
+    queries = count_queries(
+        lambda: responses.append(api("post", "/encounters", body, **{"Idempotency-Key": "k-2"}))
+    )
+    replay = count_queries(
+        lambda: responses.append(api("post", "/encounters", body, **{"Idempotency-Key": "k-2"}))
+    )
+
+    assert [r.status_code for r in responses] == [201, 201]
+    # token; key; memberships; taxonomy; place; (savepoint); encounter, workers, themes,
+    # support; chain head, history entry, head update; key stored; (release)
+    assert queries <= 15
+    assert replay <= 2  # token and the stored key
+    assert Encounter.objects.count() == 2 == IdempotencyKey.objects.count()
+    assert ChangeEntry.objects.filter(object_type="encounters.encounter").count() == 2

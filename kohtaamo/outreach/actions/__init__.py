@@ -15,9 +15,13 @@ from kohtaamo.outreach.actions.base import (
 )
 from kohtaamo.outreach.actions.field import (
     ContactInput,
+    FieldEntry,
     FieldRecorded,
+    check_field_contact,
     record_field_contact,
+    record_field_contacts,
     record_observation,
+    save_field_contact,
 )
 from kohtaamo.outreach.actions.places import PlaceInput, save_outreach_place
 from kohtaamo.outreach.actions.shifts import (
@@ -42,6 +46,7 @@ __all__ = [
     "ONLINE_CHANNEL",
     "PLACE_KINDS",
     "ContactInput",
+    "FieldEntry",
     "FieldRecorded",
     "PlaceInput",
     "Refused",
@@ -51,6 +56,7 @@ __all__ = [
     "acknowledge_alert",
     "ask_for_help",
     "cancel_shift",
+    "check_field_contact",
     "check_in",
     "confirm_safe",
     "lock_shift",
@@ -60,7 +66,9 @@ __all__ = [
     "plan_shift",
     "raise_overdue_alerts",
     "record_field_contact",
+    "record_field_contacts",
     "record_observation",
+    "save_field_contact",
     "save_outreach_place",
     "send_alert",
     "start_shift",

@@ -3,7 +3,6 @@ observations."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime
 from dataclasses import dataclass, field
 
@@ -13,7 +12,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from kohtaamo.audit.actions import Actor, record_change
-from kohtaamo.encounters.actions import EncounterInput, Recorded, record_encounter
+from kohtaamo.encounters.actions import (
+    EncounterInput,
+    Recorded,
+    record_encounter,
+    record_encounters,
+)
 from kohtaamo.encounters.models import Encounter, Place, Term
 from kohtaamo.outreach.actions.base import (
     FIELD_CHANNEL,
@@ -67,37 +71,30 @@ class FieldRecorded:
         return self.recorded.encounter
 
 
-@transaction.atomic(savepoint=False)  # the sync wraps each item in a savepoint of its own
-def record_field_contact(
-    actor: Actor,
-    shift: Shift,
-    data: ContactInput,
-    *,
-    by,
-    timing: Timing | None = None,
-    offline: bool = False,
-    batch: bool = False,
-) -> FieldRecorded:
-    """A field contact: an encounter (channel "field") made by the desk's own action, linked to
-    the shift and its place visit. Identified contacts are made on the desk's pages (they need
-    the registry); here a contact is anonymous or carries a contact code. `batch`: the caller
-    (the sync) has locked the shift and looked up the `client_id` already."""
+@dataclass
+class FieldEntry:
+    """A checked field contact, ready to save: the desk's input and the shift's details."""
+
+    shift: Shift
+    entry: EncounterInput
+    visit: PlaceVisit | None
+    place: Place | None
+    timing: Timing
+    offline: bool
+    at: datetime.datetime  # when it was checked: the time of its line in the shift's log
+
+
+def check_field_contact(
+    shift: Shift, data: ContactInput, *, by, timing: Timing, offline: bool = False
+) -> FieldEntry:
+    """Check a field contact against the shift (which the caller has locked) and make the desk's
+    input. Raises `Refused`; starts a planned shift only once the contact is known to be valid."""
     if data.identity_level == Encounter.IdentityLevel.IDENTIFIED:
         raise Refused(_("Identify the person after saving, with a connection."), "identity_level")
-    if data.client_id and not batch:
-        existing = Encounter.objects.filter(client_id=data.client_id).first()
-        if existing is not None:
-            if existing.created_by_id != by.pk:
-                raise PermissionDenied
-            return FieldRecorded(
-                FieldContact.objects.filter(encounter=existing).first(),
-                Recorded(existing, created=False),
-            )
-    timing = timing or Timing.now()
-    if not batch:
-        lock_shift(shift)
-    ensure_running(shift, by=by, at=min(timing.at, timezone.now()))
+    if shift.status not in (Shift.Status.PLANNED, Shift.Status.ACTIVE):
+        ensure_running(shift, by=by, at=timing.at)  # refuses: the shift has ended
     visit, place = resolve_visit(shift, data.visit, data.place)
+    ensure_running(shift, by=by, at=min(timing.at, timezone.now()))
     others = [w.user for w in shift.crew.all() if w.user_id != by.pk]
     entry = EncounterInput(
         organisation_id=shift.organisation_id,
@@ -121,45 +118,95 @@ def record_field_contact(
         new_contact_code=data.new_contact_code,
         guided_to=data.guided_to,
         client_id=data.client_id,
+        experiment_ref=visit.experiment_ref if visit else None,
     )
-    experiment = visit.experiment_ref if visit else None
-    if experiment and "experiment_ref" in {f.name for f in dataclasses.fields(EncounterInput)}:
-        entry.experiment_ref = experiment  # type: ignore[attr-defined]
-        experiment = None
-    recorded = record_encounter(actor, entry, by=by)
+    return FieldEntry(shift, entry, visit, place, timing, offline, timezone.now())
+
+
+def _attach(checked: list[FieldEntry], recorded: list[Recorded], *, by) -> list[FieldRecorded]:
+    """Link new encounters to their shifts: the field contacts and the shift-log lines, each one
+    bulk insert."""
+    contacts = FieldContact.objects.bulk_create(
+        FieldContact(
+            encounter=r.encounter,
+            shift=c.shift,
+            visit=c.visit,
+            recorded_offline=c.offline,
+            device_time=c.timing.device_time,
+            clock_corrected=c.timing.corrected,
+        )
+        for c, r in zip(checked, recorded, strict=True)
+    )
+    ShiftEvent.objects.bulk_create(
+        ShiftEvent(
+            shift=c.shift,
+            kind=ShiftEvent.Kind.CONTACT,
+            user=by,
+            at=c.at,
+            data={
+                "encounter": str(r.encounter.code),
+                "place": c.place.pk if c.place else None,
+                "offline": c.offline,
+            },
+        )
+        for c, r in zip(checked, recorded, strict=True)
+    )
+    return [FieldRecorded(f, r) for f, r in zip(contacts, recorded, strict=True)]
+
+
+@transaction.atomic(savepoint=False)  # the sync wraps each item in a savepoint of its own
+def record_field_contact(
+    actor: Actor,
+    shift: Shift,
+    data: ContactInput,
+    *,
+    by,
+    timing: Timing | None = None,
+    offline: bool = False,
+    batch: bool = False,
+) -> FieldRecorded:
+    """A field contact: an encounter (channel "field") made by the desk's own action, linked to
+    the shift and its place visit. Identified contacts are made on the desk's pages (they need
+    the registry); here a contact is anonymous or carries a contact code. `batch`: the caller
+    (the sync) has locked the shift and looked up the `client_id` already. The same steps as
+    `record_field_contacts`, for one."""
+    if data.identity_level == Encounter.IdentityLevel.IDENTIFIED:
+        raise Refused(_("Identify the person after saving, with a connection."), "identity_level")
+    if data.client_id and not batch:
+        existing = Encounter.objects.filter(client_id=data.client_id).first()
+        if existing is not None:
+            if existing.created_by_id != by.pk:
+                raise PermissionDenied
+            return FieldRecorded(
+                FieldContact.objects.filter(encounter=existing).first(),
+                Recorded(existing, created=False),
+            )
+    if not batch:
+        lock_shift(shift)
+    checked = check_field_contact(
+        shift, data, by=by, timing=timing or Timing.now(), offline=offline
+    )
+    return save_field_contact(actor, checked, by=by)
+
+
+def save_field_contact(actor: Actor, checked: FieldEntry, *, by) -> FieldRecorded:
+    """Save one checked field contact; a `client_id` seen before returns the first contact
+    (`PermissionDenied` if it is someone else's)."""
+    recorded = record_encounter(actor, checked.entry, by=by)
     if not recorded.created:
         return FieldRecorded(
             FieldContact.objects.filter(encounter=recorded.encounter).first(), recorded
         )
-    if experiment:
-        # The desk's input has no experiment yet: set it here and record the change.
-        Encounter.objects.filter(pk=recorded.encounter.pk).update(experiment_ref=experiment)
-        recorded.encounter.experiment_ref = experiment
-        record_change(
-            actor,
-            person_code=None,
-            object_type="encounters.encounter",
-            object_ref=recorded.encounter.pk,
-            action="update",
-            changes={"experiment_ref": [None, str(experiment)]},
-        )
-    contact = FieldContact.objects.create(
-        encounter=recorded.encounter,
-        shift=shift,
-        visit=visit,
-        recorded_offline=offline,
-        device_time=timing.device_time,
-        clock_corrected=timing.corrected,
-    )
-    log_event(
-        shift,
-        ShiftEvent.Kind.CONTACT,
-        user=by,
-        encounter=str(recorded.encounter.code),
-        place=place.pk if place else None,
-        offline=offline,
-    )
-    return FieldRecorded(contact, recorded)
+    return _attach([checked], [recorded], by=by)[0]
+
+
+@transaction.atomic
+def record_field_contacts(actor: Actor, checked: list[FieldEntry], *, by) -> list[FieldRecorded]:
+    """Save checked field contacts (`check_field_contact`) whose `client_id`s the caller has
+    looked up: a constant number of queries for the batch. A `client_id` taken meanwhile raises
+    `IntegrityError` with nothing saved."""
+    recorded = record_encounters(actor, [c.entry for c in checked], by=by)
+    return _attach(checked, recorded, by=by)
 
 
 # Observations --------------------------------------------------------------------------------

@@ -9,11 +9,13 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from kohtaamo.audit.actions import verify_chain
 from kohtaamo.audit.models import ChangeEntry
 from kohtaamo.encounters.models import Encounter
+from kohtaamo.outreach import sync
 from kohtaamo.outreach.models import CheckIn, FieldContact, ShiftEvent
 from kohtaamo.outreach.tests.conftest import item
-from kohtaamo.testing.helpers import login_verified
+from kohtaamo.testing.helpers import assert_constant_queries, login_verified
 
 URL = "/api/v1/outreach/sync"
 
@@ -302,4 +304,62 @@ def test_a_client_matter_cannot_be_opened_from_the_queue(as_user, alice, active_
     assert (
         body["items"][0]["status"] == "invalid"
         and body["items"][0]["errors"][0]["field"] == "result"
+    )
+
+
+def test_the_query_count_of_a_sync_does_not_grow_with_its_contacts(as_user, alice, active_shift):
+    client = as_user(alice)
+    size = [0]
+    sent = []
+
+    def more_contacts(n):
+        size[0] += n
+
+    def send():
+        batch = [
+            contact(
+                active_shift,
+                themes=["housing", "income"],
+                **(
+                    {"identity_level": "pseudonymous", "contact_code": "KALA-4821"} if i % 4 else {}
+                ),
+            )
+            for i in range(size[0])
+        ]
+        sent.extend(batch)
+        body = post(client, batch).json()
+        assert [i["status"] for i in body["items"]] == ["created"] * len(batch)
+
+    # 30, not more: SQLite takes at most 999 parameters per insert (35 encounters).
+    assert_constant_queries(more_contacts, send, sizes=(5, 30))
+
+    encounters = Encounter.objects.filter(client_id__in=[i["client_id"] for i in sent])
+    assert encounters.count() == len(sent) == FieldContact.objects.count()
+    assert ChangeEntry.objects.filter(
+        object_type="encounters.encounter", action="create"
+    ).count() == len(sent)
+    assert ShiftEvent.objects.filter(kind="contact").count() == len(sent)
+    assert (
+        encounters.filter(is_repeat=True).count()
+        == encounters.exclude(contact_code_hash="").count() - 1
+    )  # every use of the code but the first is a repeat
+    assert verify_chain(ChangeEntry)[1] == []
+
+
+def test_a_client_id_taken_during_the_sync_is_answered_item_by_item(
+    as_user, alice, active_shift, monkeypatch
+):
+    client = as_user(alice)
+    first = contact(active_shift)
+    post(client, [first])
+    # A concurrent sync saved `first` after this one looked the ids up.
+    monkeypatch.setattr(sync, "_known", lambda items, user: {})
+    fresh = contact(active_shift)
+
+    body = post(client, [first, fresh]).json()
+
+    assert [i["status"] for i in body["items"]] == ["duplicate", "created"]
+    assert Encounter.objects.count() == 2 and FieldContact.objects.count() == 2
+    assert (
+        ChangeEntry.objects.filter(object_type="encounters.encounter", action="create").count() == 2
     )
