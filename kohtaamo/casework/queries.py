@@ -126,7 +126,8 @@ _LOADERS: dict[str, Callable] = {}
 
 
 def timeline_source(key: str):
-    """Register `f(person, before, limit) -> [(at, kind, pk, object_type)]`."""
+    """Register `f(person, before, limit) -> [(at, kind, pk, object_type)]` or, better, an
+    `event_keys(...)` query (run together with the other sources' in one query)."""
 
     def decorator(function):
         _SOURCES[key] = function
@@ -146,13 +147,50 @@ def timeline_loader(*kinds: str):
     return decorator
 
 
-def _keys(qs, field: str, kind: str, object_type: str, before, limit):
+@dataclass(frozen=True)
+class EventKeys:
+    """A source's newest events as a query not yet run: `timeline` runs all of these in one
+    UNION ALL where the database allows a LIMIT per part (PostgreSQL), one by one elsewhere."""
+
+    qs: object
+    kind: str
+    object_type: str
+
+    def rows(self):
+        return [(at, self.kind, pk, self.object_type) for pk, at, _kind in self.qs]
+
+
+def event_keys(qs, field: str, kind: str, object_type: str, before, limit) -> EventKeys:
+    """What a timeline source returns for "the newest `limit` rows of `qs` by `field`"."""
+    from django.db.models import CharField, Value
+
     if before:
         qs = qs.filter(**{f"{field}__lt": before})
-    return [
-        (at, kind, pk, object_type)
-        for pk, at in qs.order_by(f"-{field}").values_list("pk", field)[:limit]
-    ]
+    qs = (
+        qs.annotate(_kind=Value(kind, output_field=CharField()))
+        .order_by(f"-{field}")
+        .values_list("pk", field, "_kind")[:limit]
+    )
+    return EventKeys(qs, kind, object_type)
+
+
+_keys = event_keys
+
+
+def _run_keys(results: list) -> list:
+    """Flatten the sources' answers: lists as they are, `EventKeys` in one query if possible."""
+    from django.db import connection
+
+    keys, pending = [], []
+    for result in results:
+        (pending if isinstance(result, EventKeys) else keys).append(result)
+    if len(pending) > 1 and connection.features.supports_slicing_ordering_in_compound:
+        object_types = {p.kind: p.object_type for p in pending}
+        union = pending[0].qs.union(*(p.qs for p in pending[1:]), all=True)
+        keys.append([(at, kind, pk, object_types[kind]) for pk, at, kind in union])
+    else:
+        keys += [p.rows() for p in pending]
+    return [key for part in keys for key in part]
 
 
 @timeline_source("meetings")
@@ -293,9 +331,7 @@ def _day_start(day: datetime.date) -> datetime.datetime:
 
 def timeline(person, *, before: datetime.datetime | None = None, limit: int = 50) -> list[Event]:
     """The newest `limit` events before `before` (a keyset cursor), from every source."""
-    keys = []
-    for function in _SOURCES.values():
-        keys += function(person, before, limit)
+    keys = _run_keys([function(person, before, limit) for function in _SOURCES.values()])
     keys.sort(key=lambda k: (k[0], k[1], k[2]), reverse=True)
     keys = keys[:limit]
     wanted: dict[Callable, set] = {}

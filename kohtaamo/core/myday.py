@@ -31,9 +31,12 @@ def register(name: str, *, order: int, template: str):
 
 
 def sections_for(request) -> list[dict]:
+    from kohtaamo.core.registry import section_scope
+
     result = []
-    for section in sorted(_SECTIONS.values(), key=lambda s: s.order):
-        context = section.build(request)
-        if context is not None:
-            result.append({"name": section.name, "template": section.template, **context})
+    with section_scope():  # e.g. the sections' access-log entries written in one batch
+        for section in sorted(_SECTIONS.values(), key=lambda s: s.order):
+            context = section.build(request)
+            if context is not None:
+                result.append({"name": section.name, "template": section.template, **context})
     return result

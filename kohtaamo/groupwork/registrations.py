@@ -7,7 +7,13 @@ from __future__ import annotations
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from kohtaamo.casework.queries import Upcoming, timeline_loader, timeline_source, upcoming_source
+from kohtaamo.casework.queries import (
+    Upcoming,
+    event_keys,
+    timeline_loader,
+    timeline_source,
+    upcoming_source,
+)
 from kohtaamo.core.registry import nav_item
 from kohtaamo.groupwork.models import Attendance, GroupMeeting
 
@@ -23,12 +29,7 @@ nav_item(
 @timeline_source("group")
 def group_attendance(person, before, limit):
     qs = Attendance.objects.filter(member__person=person)
-    if before:
-        qs = qs.filter(meeting__at__lt=before)
-    return [
-        (at, "group", pk, "groupwork.attendance")
-        for pk, at in qs.order_by("-meeting__at").values_list("pk", "meeting__at")[:limit]
-    ]
+    return event_keys(qs, "meeting__at", "group", "groupwork.attendance", before, limit)
 
 
 @timeline_loader("group")

@@ -78,7 +78,7 @@ def open_result(actor: Actor, user, code) -> InstrumentResult:
     return result
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # reads only: no savepoint of its own
 def person_results(actor: Actor, person, *, instrument_key: str | None = None, limit: int = 50):
     """A person's results (oldest first, for a trend); each one read is access-logged.
     The caller has passed the person's gate."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import Q
+from django.db.models import Exists, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
@@ -17,13 +17,15 @@ from kohtaamo.outreach.access import board_org_ids
 def _uses_outreach(user) -> bool:
     """Cached on the user for the request: one small query on pages with the navigation."""
     if not hasattr(user, "_kohtaamo_outreach"):
+        from django.contrib.auth import get_user_model
+
         from kohtaamo.outreach.models import OutreachPlace, Shift
 
         org_ids = board_org_ids(user)
-        user._kohtaamo_outreach = bool(
-            (org_ids and OutreachPlace.objects.filter(place__organisation_id__in=org_ids).exists())
-            or Shift.objects.filter(Q(on_call=user) | Q(crew__user=user)).exists()
-        )
+        uses = Exists(Shift.objects.filter(Q(on_call=user) | Q(crew__user=user)))
+        if org_ids:  # both questions in one query
+            uses = Exists(OutreachPlace.objects.filter(place__organisation_id__in=org_ids)) | uses
+        user._kohtaamo_outreach = get_user_model().objects.filter(uses, pk=user.pk).exists()
     return user._kohtaamo_outreach
 
 

@@ -51,9 +51,10 @@ def update_person(actor: Actor, person: Person, *, hetu: str | None = None, **fi
     return person
 
 
-@transaction.atomic
 def open_person(actor: Actor, user, code, *, write: bool = False, what: str = OBJECT) -> Person:
-    """Fetch a person through the gate and write the access-log entry in the same transaction."""
+    """Fetch a person through the gate and write the access-log entry (in the caller's
+    transaction if there is one, e.g. a page's `batched_access_log()`). The gate answers 404 or
+    403 before anything is written, so a refusal leaves the caller's transaction usable."""
     person = get_person_for_user(user, code, write=write)
     log_access(
         actor,
@@ -67,7 +68,7 @@ def open_person(actor: Actor, user, code, *, write: bool = False, what: str = OB
     return person
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # reads only: no savepoint of its own
 def search_people(actor: Actor, user, query: str, *, limit: int = 25) -> list[Person]:
     """Registry search; every person shown in the results is written to the access log."""
     hits = list(people_visible_to(user).search(query).select_related("organisation")[:limit])

@@ -12,7 +12,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
-from kohtaamo.audit.actions import Actor, log_access
+from kohtaamo.audit.actions import Actor, batched_access_log, log_access
 from kohtaamo.audit.models import AccessLogEntry
 from kohtaamo.core.htmx import is_htmx
 from kohtaamo.core.registry import person_sections_for
@@ -76,16 +76,15 @@ def person_add(request):
 
 @login_required
 def person_detail(request, code):
-    person = actions.open_person(Actor.from_request(request), request.user, code)
+    # The page and each section log what they show; one append to the access-log chain for all.
+    with batched_access_log():
+        person = actions.open_person(Actor.from_request(request), request.user, code)
+        sections = person_sections_for(request, person)
     can_edit = person.organisation_id in request.user.organisation_ids(client_access=("write",))
     return render(
         request,
         "people/detail.html",
-        {
-            "person": person,
-            "can_edit": can_edit,
-            "person_sections": person_sections_for(request, person),
-        },
+        {"person": person, "can_edit": can_edit, "person_sections": sections},
     )
 
 

@@ -55,6 +55,8 @@ def person_referrals(request, person):
         .select_related("service__organisation")
         .order_by("-created_at")[:20]
     )
+    for r in referrals:
+        r.person = person  # the log needs the person's code: not one query per referral
     actions.log_listed(Actor.from_request(request), referrals)
     return {"referrals": referrals, "can_refer": can_refer(request.user), "person": person}
 

@@ -93,7 +93,7 @@ def complete_task(actor: Actor, task: Task, *, by) -> Task:
     return task
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # reads only: no savepoint of its own
 def tasks_for(actor: Actor, user, *, limit: int = 30) -> list[Task]:
     """Open tasks for me and my teams, soonest first; the clients shown are access-logged."""
     rows = list(

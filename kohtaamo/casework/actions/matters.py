@@ -202,7 +202,7 @@ def log_listed(actor: Actor, rows, object_type: str) -> None:
     )
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # reads only: no savepoint of its own
 def deadlines_for(actor: Actor, user, *, limit: int = 20) -> list[ClientMatter]:
     """Open matters awaiting their § 36 assessment, for me or my teams; access-logged."""
     team_ids = [m.team_id for m in user.active_memberships() if m.team_id]
@@ -217,7 +217,7 @@ def deadlines_for(actor: Actor, user, *, limit: int = 20) -> list[ClientMatter]:
     return rows
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # reads only: no savepoint of its own
 def queue_for(actor: Actor, user, *, limit: int = 20) -> list[ContactNotification]:
     """Contact notifications waiting in the queues of my teams (or my units, if unassigned)."""
     team_ids = [m.team_id for m in user.active_memberships() if m.team_id]

@@ -35,9 +35,9 @@ from kohtaamo.people.consent import Consent
 from kohtaamo.people.consent_actions import record_consent
 
 
-@transaction.atomic
 def open_matter(actor: Actor, user, code, *, write: bool = False) -> ClientMatter:
-    """Fetch a matter through its gate and access-log the read."""
+    """Fetch a matter through its gate and access-log the read (the gate refuses before anything
+    is written; the entry joins the caller's transaction or batch if there is one)."""
     matter = get_matter_for_user(user, code, write=write)
     log_read(actor, matter, MATTER, matter.pk)
     return matter
@@ -315,7 +315,7 @@ def caseload_counts(organisation_ids, *, team_ids=None) -> list[dict]:
     ]
 
 
-@transaction.atomic
+@transaction.atomic(savepoint=False)  # reads only: no savepoint of its own
 def person_timeline(actor: Actor, matter: ClientMatter, *, before=None, limit: int = 50):
     """The matter's person's case-management timeline (one query per source), each event shown
     written to the access log."""

@@ -221,3 +221,60 @@ def test_my_day_shows_tasks_and_caseload(as_user, alice, matter):
 
     assert 'data-testid="myday-tasks"' in body and "Soita asiakkaalle" in body
     assert 'data-testid="myday-caseload"' in body
+
+
+def test_my_day_queries_do_not_grow_and_each_client_shown_is_logged(as_user, alice, make_matter):
+    """Deadlines, tasks and the caseload count of my day: constant queries, one log entry per
+    client document shown, and the access-log chain still whole after the batched append."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kohtaamo.audit.actions import verify_all
+
+    def add(n):
+        for matter in make_matter(n):
+            actions.create_task(
+                act(alice), by=alice, organisation=matter.organisation, matter=matter,
+                title="Soita", due_on=timezone.localdate() + datetime.timedelta(days=1),
+                kind="follow_up",
+            )  # fmt: skip
+
+    client = as_user(alice)
+    assert_constant_queries(add, lambda: client.get("/my-day/"), sizes=(1, 4))
+
+    before = AccessLogEntry.objects.filter(object_type="casework.task").count()
+    client.get("/my-day/")
+    assert AccessLogEntry.objects.filter(object_type="casework.task").count() - before == 4
+    assert verify_all()[1] == []
+
+
+def test_timeline_queries_do_not_grow_with_events_of_every_kind(as_user, alice, matter):
+    """Meetings, contacts and plan notes together: the sources are read in one query where the
+    database allows it, and the count stays the same however many events there are."""
+    import datetime
+
+    from django.utils import timezone
+
+    from kohtaamo.encounters.models import Encounter
+
+    plan = actions.create_plan(act(alice), matter, by=alice, variant="intensive")
+
+    def add(n):
+        for i in range(n):
+            at = timezone.now() - datetime.timedelta(hours=i + 1)
+            actions.record_meeting(
+                act(alice), matter, by=alice, kind="phone", status="held", at=at
+            )  # fmt: skip
+            Encounter.objects.create(
+                organisation_id=matter.organisation_id, channel="desk", started_at=at,
+                duration_minutes=5, identity_level="identified", person=matter.person,
+                result="settled", created_by=alice,
+            )  # fmt: skip
+            actions.add_progress_note(act(alice), plan, by=alice, text=f"Muistiinpano {i}")
+
+    client = as_user(alice)
+    assert_constant_queries(add, lambda: client.get(f"/casework/matters/{matter.code}/timeline/"))
+    body = client.get(f"/casework/matters/{matter.code}/timeline/").content.decode()
+    assert body.count("timeline__item--meeting") == 3
+    assert body.count("timeline__item--encounter") == 3 and body.count("timeline__item--note") == 3

@@ -14,7 +14,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from kohtaamo.accounts.models import Team, User
-from kohtaamo.audit.actions import Actor
+from kohtaamo.audit.actions import Actor, batched_access_log
 from kohtaamo.casework import actions
 from kohtaamo.casework.access import (
     can_record,
@@ -305,10 +305,11 @@ def network_remove(request, code):
 @login_required
 def matter_timeline(request, code):
     actor = Actor.from_request(request)
-    matter = actions.open_matter(actor, request.user, code)
     before = parse_datetime(request.GET.get("before", "")) if request.GET.get("before") else None
     limit = 50
-    events = actions.person_timeline(actor, matter, before=before, limit=limit)
+    with batched_access_log():  # the matter and each event shown: one append to the access log
+        matter = actions.open_matter(actor, request.user, code)
+        events = actions.person_timeline(actor, matter, before=before, limit=limit)
     older = events[-1].at.isoformat() if len(events) == limit else ""
     context = {"matter": matter, "person": matter.person, "events": events, "older": older}
     template = "casework/timeline.html#events" if is_htmx(request) else "casework/timeline.html"

@@ -81,3 +81,31 @@ def test_registry_search_flags_probable_duplicates(as_user, alice, county):
     hits = {p.pk: p.probable_duplicate for p in response.context["hits"]}
     assert hits == {twin_a.pk: True, twin_b.pk: True, other.pk: False}
     assert text(response).count("Probable duplicate") == 2
+
+
+def test_person_page_queries_do_not_grow_and_every_document_is_logged(
+    as_user, alice, bob, person, make_encounter
+):
+    """The person page is built from every app's sections; its query count stays the same
+    however many contacts and consents there are, and the one batched append still writes an
+    entry for the person and for each document shown (and keeps the chain whole)."""
+    from kohtaamo.audit.actions import Actor, verify_all
+    from kohtaamo.people.consent_actions import record_consent
+    from kohtaamo.testing.helpers import assert_constant_queries
+
+    def add(n):
+        for _ in range(n):
+            make_encounter(identity_level="identified", person=person)
+            record_consent(
+                Actor.for_user(alice), person, scope="recording", purpose="Neuvonta",
+                recorded_by=alice,
+            )  # fmt: skip
+
+    client = as_user(bob)
+    assert_constant_queries(add, lambda: client.get(f"/people/{person.code}/"))
+
+    before = AccessLogEntry.objects.filter(person_code=person.code, username="bob").count()
+    client.get(f"/people/{person.code}/")
+    added = AccessLogEntry.objects.filter(person_code=person.code, username="bob").count() - before
+    assert added == 1 + 3 + 3  # the person, three contacts, three consents
+    assert verify_all()[1] == []

@@ -220,3 +220,17 @@ def test_hetu_never_appears_in_urls(as_user, alice, person):
     assert person.hetu not in response.content.decode().split("href=")[0]
     for href in response.content.decode().split('href="')[1:]:
         assert person.hetu not in href.split('"')[0]
+
+
+def test_search_by_name_prefix_reads_the_first_page_in_name_order(as_user, alice, county):
+    """The prefix search is ordered as its index (upper-case last name, first name): the first
+    25 of many matches, in order, each logged as a search hit."""
+    for i in range(30):
+        PersonFactory(organisation=county, last_name=f"Sama{i:02d}", first_name="Aino")
+    PersonFactory(organisation=county, last_name="Samppa", first_name="Eero")
+
+    response = as_user(alice).get("/people/", {"q": "sama"})
+
+    names = [p.last_name for p in response.context["hits"]]
+    assert names == [f"Sama{i:02d}" for i in range(25)]
+    assert AccessLogEntry.objects.filter(action="search_hit").count() == 25
