@@ -254,6 +254,14 @@ class Encounter(models.Model):
                 condition=~models.Q(contact_code_hash=""),
             ),
             models.Index(fields=["created_by", "created_at"], name="encounters_creator_created"),
+            # The evaluation aggregates pick up edited rows by updated_at every minute.
+            models.Index(fields=["updated_at"], name="encounters_updated"),
+            # A feedback card's code finds its contact.
+            models.Index(
+                fields=["feedback_code_hash"],
+                name="encounters_feedback_code",
+                condition=~models.Q(feedback_code_hash=""),
+            ),
         ]
 
     def __str__(self):

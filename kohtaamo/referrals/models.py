@@ -287,6 +287,8 @@ class Referral(models.Model):
         indexes = [
             models.Index(fields=["organisation", "status"], name="referrals_org_status"),
             models.Index(fields=["status", "due_at"], name="referrals_status_due"),
+            # The evaluation aggregates pick up changed referrals by updated_at every minute.
+            models.Index(fields=["updated_at"], name="referrals_updated"),
         ]
 
     def __str__(self):
