@@ -42,13 +42,17 @@ def make_encounter(alice, place):
 
     def make(by=None, **overrides):
         by = by or alice
+        # Half an hour ago, but never before local midnight: "today" tests run at any hour.
+        midnight = timezone.make_aware(
+            datetime.datetime.combine(timezone.localdate(), datetime.time.min)
+        )
         data = {
             "organisation_id": place.organisation_id,
             "unit_id": place.unit_id,
             "team_id": place.team_id,
             "place": place,
             "channel": "desk",
-            "started_at": timezone.now() - datetime.timedelta(minutes=30),
+            "started_at": max(timezone.now() - datetime.timedelta(minutes=30), midnight),
             "duration_minutes": 10,
             "result": "settled",
             "themes": [term("themes", "income")],

@@ -2,12 +2,23 @@
 
 import datetime
 
+import pytest
+import time_machine
 from django.utils import timezone
 
 from kohtaamo.audit.actions import Actor
 from kohtaamo.encounters.models import Term
 from kohtaamo.outreach import actions, queries
 from kohtaamo.outreach.tests.conftest import make_place
+
+
+@pytest.fixture(autouse=True)
+def _at_midday():
+    """Today's figures, counted at local noon: shifts started hours ago fall on the same day
+    whatever hour the suite runs (autouse, so it comes before the shift fixtures)."""
+    noon = timezone.make_aware(datetime.datetime.combine(timezone.localdate(), datetime.time(12)))
+    with time_machine.travel(noon, tick=True):
+        yield
 
 
 def _contact(shift, by, visit=None, place=None, **extra):
