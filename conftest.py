@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 
 import pytest
+from django.core.cache import cache
 from django.utils import translation
 
 from kohtaamo.testing.factories import OrganisationFactory, PersonFactory, TeamFactory, member
@@ -23,6 +24,7 @@ def _kohtaamo_test_settings(request, settings):
         settings.LANGUAGE_CODE = "en"
         translation.activate("en")
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+    cache.clear()  # cached navigation and rate limits belong to one test
     settings.STORAGES = {
         **settings.STORAGES,
         "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
