@@ -9,6 +9,7 @@ import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 import urllib.request
 from pathlib import Path
@@ -65,10 +66,38 @@ def ensure_wrk() -> str:
 class Server:
     """gunicorn serving a WSGI app on 127.0.0.1:port with the given environment."""
 
-    def __init__(self, app: str, port: int, *, workers: int = 2, env: dict | None = None):
+    def __init__(
+        self,
+        app: str,
+        port: int,
+        *,
+        workers: int = 2,
+        env: dict | None = None,
+        extra_args: list[str] | None = None,
+    ):
         self.app, self.port, self.workers = app, port, workers
         self.env = {**os.environ, **(env or {})}
+        self.extra_args = extra_args or []
         self.proc: subprocess.Popen | None = None
+        # gunicorn's access log gives each request's server time (%(D)s, microseconds, from the
+        # parsed request to the written response): what a request costs the server, without
+        # the time it waited in the listen queue behind other requests.
+        self.access_log = Path(tempfile.mkstemp(prefix="kohtaamo-bench-access-", suffix=".log")[1])
+
+    def log_offset(self) -> int:
+        return self.access_log.stat().st_size
+
+    def server_times_ms(self, since: int = 0) -> list[float]:
+        """Server time of each request logged after byte offset `since`, in milliseconds."""
+        with self.access_log.open("rb") as f:
+            f.seek(since)
+            lines = f.read().decode("ascii", "replace").splitlines()
+        times = []
+        for line in lines:
+            parts = line.split()
+            if len(parts) >= 2 and parts[0] == "T" and parts[1].isdigit():
+                times.append(int(parts[1]) / 1000)
+        return times
 
     def __enter__(self):
         self.proc = subprocess.Popen(
@@ -85,6 +114,11 @@ class Server:
                 "sync",
                 "--log-level",
                 "warning",
+                "--access-logfile",
+                str(self.access_log),
+                "--access-logformat",
+                "T %(D)s %(s)s",
+                *self.extra_args,
             ],
             cwd=ROOT,
             env=self.env,
@@ -105,6 +139,7 @@ class Server:
                 self.proc.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 self.proc.kill()
+        self.access_log.unlink(missing_ok=True)
 
     def worker_rss_mb(self) -> list[float]:
         """Resident memory of each worker process."""
@@ -126,8 +161,13 @@ def wrk(
     threads: int = 2,
     headers: dict | None = None,
     paths_file: Path | None = None,
+    server: Server | None = None,
 ) -> dict:
-    """Run wrk against a loopback URL for a bounded time; returns rps and latency percentiles (ms)."""
+    """Run wrk against a loopback URL for a bounded time; returns rps and latency percentiles (ms).
+
+    Given the `server`, also the server-time percentiles of the same requests from its access log
+    (`server_p50_ms` ...): the client-side figures include queueing behind the other connections.
+    """
     assert url.startswith("http://127.0.0.1:"), "load goes to loopback only"
     script = RESULTS / ".wrk.lua"
     script.write_text((WRK_PATHS if paths_file else "") + WRK_REPORT)
@@ -149,11 +189,12 @@ def wrk(
     cmd.append(url)
     if paths_file:
         cmd += ["--", str(paths_file)]
+    offset = server.log_offset() if server else 0
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
     line = next(line for line in result.stderr.splitlines() if line.startswith("WRKJSON"))
     data = json.loads(line[len("WRKJSON") :])
     script.unlink(missing_ok=True)
-    return {
+    figures = {
         "rps": round(data["requests"] / (data["duration_us"] / 1e6), 1),
         "p50_ms": data["p50_us"] / 1000,
         "p95_ms": data["p95_us"] / 1000,
@@ -161,6 +202,27 @@ def wrk(
         "requests": data["requests"],
         "errors": data["errors"],
         "non2xx": data["non2xx"],
+    }
+    if server:
+        time.sleep(0.2)  # the last responses' log lines
+        figures.update(percentiles(server.server_times_ms(offset), prefix="server_"))
+    return figures
+
+
+def percentiles(samples: list[float], *, prefix: str = "") -> dict:
+    """p50/p95/p99 (nearest rank) of millisecond samples, with their count."""
+    ordered = sorted(samples)
+    if not ordered:
+        return {f"{prefix}count": 0}
+
+    def rank(p: float) -> float:
+        return round(ordered[min(len(ordered) - 1, max(0, int(-(-p * len(ordered) // 1)) - 1))], 2)
+
+    return {
+        f"{prefix}p50_ms": rank(0.50),
+        f"{prefix}p95_ms": rank(0.95),
+        f"{prefix}p99_ms": rank(0.99),
+        f"{prefix}count": len(ordered),
     }
 
 
@@ -170,3 +232,28 @@ def write_results(name: str, data: dict, summary_lines: list[str]) -> None:
     (RESULTS / f"{name}.txt").write_text("\n".join(summary_lines) + "\n")
     for line in summary_lines:
         print(line)
+
+
+def latency_table(
+    results: dict, rows: list[tuple[str, str]], *, bare: str | None = None
+) -> list[str]:
+    """The wrk figures of `rows` ((key, label) pairs) beside their server time, as text lines."""
+    width = max(len(label) for _, label in rows) + 2
+    lines = [
+        f"{'':<{width}}{'':>9}{'--- at the load generator ---':^37}{'--- server time ---':^27}",
+        f"{'page':<{width}}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p50/bare' if bare else '':>10}"
+        f"{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'non-2xx':>9}",
+    ]
+    for key, label in rows:
+        r = results[key]
+        ratio = r.get("p50_ratio_to_bare", 1) if bare else ""
+        lines.append(
+            f"{label:<{width}}{r['rps']:>9}{r['p50_ms']:>9.2f}{r['p95_ms']:>9.2f}{r['p99_ms']:>9.2f}"
+            f"{ratio:>10}{r.get('server_p50_ms', 0):>9.2f}{r.get('server_p95_ms', 0):>9.2f}"
+            f"{r.get('server_p99_ms', 0):>9.2f}{r['non2xx']:>9}"
+        )
+    lines.append(
+        "server time: gunicorn's own measure of each request (parsed request to written "
+        "response), without the wait in the listen queue behind the other connections"
+    )
+    return lines

@@ -10,9 +10,10 @@ import subprocess
 import sys
 import tempfile
 
-from bench.common import RESULTS, ROOT, Server, ensure_pg_database, log, wrk
+from bench.common import RESULTS, ROOT, Server, ensure_pg_database, latency_table, log, wrk
 
 PERSONS = int(os.environ.get("BENCH_PERSONS", "100000"))
+PAGES = ("livez", "healthz", "login", "my_day", "person")
 
 
 def production_env(database_url: str, static_root: str) -> dict:
@@ -163,10 +164,11 @@ def run(seconds: int = 8) -> dict:
     results: dict = {"persons": PERSONS, "workers": 2, "connections": 4, "seconds": seconds}
     with Server("bench.bare:application", 8101, env={"DJANGO_SETTINGS_MODULE": ""}) as bare:
         log("load: bare Django view")
-        results["bare"] = wrk("http://127.0.0.1:8101/", seconds=seconds)
+        results["bare"] = wrk("http://127.0.0.1:8101/", seconds=seconds, server=bare)
         results["bare"]["rss_mb"] = bare.worker_rss_mb()
     with Server("kohtaamo.wsgi:application", 8100, env=env) as app:
         for name, url, headers, pf in [
+            ("livez", "/livez", None, None),
             ("healthz", "/healthz", None, None),
             ("login", "/accounts/login/", None, None),
             ("my_day", "/my-day/", cookie, None),
@@ -174,18 +176,27 @@ def run(seconds: int = 8) -> dict:
         ]:
             log(f"load: {name}")
             results[name] = wrk(
-                f"http://127.0.0.1:8100{url}", seconds=seconds, headers=headers, paths_file=pf
+                f"http://127.0.0.1:8100{url}",
+                seconds=seconds,
+                headers=headers,
+                paths_file=pf,
+                server=app,
             )
         results["rss_mb_per_worker"] = app.worker_rss_mb()
     paths_file.unlink(missing_ok=True)
-    bare_p50 = results["bare"]["p50_ms"] or 0.001
-    for name in ("healthz", "login", "my_day", "person"):
+    bare = results["bare"]
+    for name in PAGES:
         r = results[name]
-        r["p50_ratio_to_bare"] = round(r["p50_ms"] / bare_p50, 2)
-        r["rps_ratio_to_bare"] = round(r["rps"] / results["bare"]["rps"], 3)
+        r["p50_ratio_to_bare"] = round(r["p50_ms"] / (bare["p50_ms"] or 0.001), 2)
+        r["server_p50_ratio_to_bare"] = round(
+            r["server_p50_ms"] / (bare["server_p50_ms"] or 0.001), 2
+        )
+        r["rps_ratio_to_bare"] = round(r["rps"] / bare["rps"], 3)
+    # The stack's overhead: the same trivial answer through all of Kohtaamo's middleware
+    # (/livez: no database) against the bare Django view, both timed by the load generator.
     results["targets"] = {
-        "person_p95_ms<=50": results["person"]["p95_ms"] <= 50,
-        "stack_overhead_healthz_p50<=2x_bare": results["healthz"]["p50_ratio_to_bare"] <= 2,
+        "person_server_p95_ms<=50": results["person"]["server_p95_ms"] <= 50,
+        "stack_overhead_livez_p50<=2x_bare": results["livez"]["p50_ratio_to_bare"] <= 2,
         "rss_per_worker<=200MB": max(results["rss_mb_per_worker"]) <= 200,
     }
     return results
@@ -196,15 +207,7 @@ def summary(results: dict) -> list[str]:
         f"Foundation: {results['persons']} persons in PostgreSQL, gunicorn {results['workers']} sync workers, "
         f"wrk {results['connections']} connections × {results['seconds']} s, loopback"
     ]
-    lines.append(
-        f"{'page':<10}{'req/s':>9}{'p50 ms':>9}{'p95 ms':>9}{'p99 ms':>9}{'p50/bare':>10}{'non-2xx':>9}"
-    )
-    for name in ("bare", "healthz", "login", "my_day", "person"):
-        r = results[name]
-        lines.append(
-            f"{name:<10}{r['rps']:>9}{r['p50_ms']:>9.2f}{r['p95_ms']:>9.2f}{r['p99_ms']:>9.2f}"
-            f"{r.get('p50_ratio_to_bare', 1):>10}{r['non2xx']:>9}"
-        )
+    lines += latency_table(results, [(n, n) for n in ("bare", *PAGES)], bare="bare")
     lines.append(f"resident memory per worker (MB): {results['rss_mb_per_worker']}")
     lines.append(
         "targets: "

@@ -12,6 +12,7 @@ urlpatterns = [
     path("", core_views.my_day, name="home"),
     path("", include("kohtaamo.core.urls")),
     path("healthz", core_views.healthz, name="healthz"),
+    path("livez", core_views.livez, name="livez"),
     path("accounts/", include("kohtaamo.accounts.urls")),
     path("people/", include("kohtaamo.people.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

@@ -21,10 +21,11 @@ MFA_EXEMPT_PREFIXES = (
     "/static/",
     "/i18n/",
     "/healthz",
+    "/livez",
     "/api/",  # the API authenticates itself and refuses unverified sessions
     "/favicon",
 )
-PUBLIC_PREFIXES = ("/static/", "/healthz", "/favicon")
+PUBLIC_PREFIXES = ("/static/", "/healthz", "/livez", "/favicon")
 
 
 class SessionGuardMiddleware:

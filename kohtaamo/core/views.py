@@ -11,6 +11,12 @@ from kohtaamo.core import myday
 
 
 @never_cache
+def livez(request):
+    """Liveness: the process answers. No database, no session; for a load balancer's probe."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
 def healthz(request):
     try:
         with connection.cursor() as cursor:

@@ -22,6 +22,15 @@ def test_healthz_reports_the_database(client, db):
     assert response.json() == {"status": "ok", "database": "ok"}
 
 
+def test_livez_answers_without_touching_the_database(client, db, django_assert_num_queries):
+    with django_assert_num_queries(0):
+        response = client.get("/livez")
+
+    assert response.status_code == 200
+    assert response.json() == {"status": "ok"}
+    assert "no-cache" in response["Cache-Control"]
+
+
 def test_healthz_is_503_when_the_database_is_unreachable(client, db):
     with mock.patch("kohtaamo.core.views.connection.cursor", side_effect=OperationalError("down")):
         response = client.get("/healthz")
