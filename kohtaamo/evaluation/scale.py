@@ -702,7 +702,7 @@ def generate(
                             ref_w, event_w, rng, codes, ref_id, event_id, enc_id,
                             world.organisation.pk, int(person) if person != null else None,
                             world.workers[worker_index], sent, world,
-                            ref_agg if direct else None, (day, unit_pk, channel),
+                            ref_agg if direct else None, (day, unit_pk, channel), now=now,
                         )  # fmt: skip
                         ref_id += 1
                         summary.referrals += 1
@@ -768,6 +768,8 @@ def _referral(
     world,
     ref_agg=None,
     where=None,
+    *,
+    now=None,
 ) -> int:
     response = sent + datetime.timedelta(hours=max(1, int(rng.lognormvariate(3.0, 0.9))))
     events = [("", "sent", sent)]
@@ -788,6 +790,13 @@ def _referral(
     elif roll < 0.82:
         events.append(("sent", "declined", response))
         status = "declined"
+    if now is not None and events[-1][2] > now:
+        # What has not happened yet is not in the data: a referral sent yesterday is still
+        # waiting for its answer (and nothing is "updated" in the future, which the minute job
+        # would otherwise re-aggregate on every run).
+        events = [e for e in events if e[2] <= now]
+        status = events[-1][1]
+        confirmed = confirmed if status == "arrived" else None
     mode = "warm_handoff" if rng.random() < 0.15 else "standard"
     service = world.services[int(len(world.services) * rng.random())]
     if ref_agg is not None:

@@ -206,3 +206,22 @@ def test_generator_figures_equal_a_rebuild_from_the_rows(db):
 
     assert direct == snapshot()
     assert direct[0] and direct[2] and direct[3]
+
+
+def test_generated_referrals_have_no_future(db):
+    """Referral answers and arrivals that would fall after now are not generated: the referral
+    is still waiting (nothing dated in the future for the minute job to re-aggregate forever)."""
+    from kohtaamo.referrals.models import Referral, ReferralEvent
+
+    scale.generate(
+        encounters=1500, referrals=600, persons=30, months=1, organisation="future-test", seed=5
+    )
+    now = timezone.now()
+
+    referrals = Referral.objects.filter(organisation__slug="future-test")
+    assert referrals.count() > 100
+    assert not ReferralEvent.objects.filter(referral__in=referrals, at__gt=now).exists()
+    assert not referrals.filter(updated_at__gt=now).exists()
+    assert not referrals.filter(confirmed_at__gt=now).exists()
+    # the newest referrals are still waiting for an answer
+    assert referrals.filter(status="sent").exists()
