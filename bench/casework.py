@@ -22,7 +22,7 @@ import sys
 import tempfile
 import uuid
 
-from bench.common import ROOT, Server, ensure_pg_database, latency_table, log, wrk
+from bench.common import ROOT, Server, analyse, ensure_pg_database, latency_table, log, wrk
 
 MATTERS = int(os.environ.get("BENCH_CASEWORK_MATTERS", "200000"))
 DATABASE = os.environ.get("BENCH_CASEWORK_DB", "kohtaamo_bench_casework")
@@ -359,6 +359,7 @@ def run(seconds: int = 8) -> dict:
     if out.returncode:
         raise RuntimeError(out.stderr[-3000:])
     prep = json.loads(next(line for line in out.stdout.splitlines() if line.startswith("PREP"))[4:])
+    analyse(database_url)
     cookie = {"Cookie": f"sessionid={prep['session']}"}
     results: dict = {
         "matters": prep["matters"], "workers_in_db": prep["workers"], "workers": 2,

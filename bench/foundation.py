@@ -10,7 +10,16 @@ import subprocess
 import sys
 import tempfile
 
-from bench.common import RESULTS, ROOT, Server, ensure_pg_database, latency_table, log, wrk
+from bench.common import (
+    RESULTS,
+    ROOT,
+    Server,
+    analyse,
+    ensure_pg_database,
+    latency_table,
+    log,
+    wrk,
+)
 
 PERSONS = int(os.environ.get("BENCH_PERSONS", "100000"))
 PAGES = ("livez", "healthz", "login", "my_day", "person")
@@ -154,6 +163,7 @@ def run(seconds: int = 8) -> dict:
     )
     if out.returncode:
         raise RuntimeError(out.stderr[-3000:])
+    analyse(database_url)
     out = out.stdout.splitlines()
     session = next(line.split()[1] for line in out if line.startswith("SESSION"))
     paths = [line for line in out if line.startswith("/people/")]
