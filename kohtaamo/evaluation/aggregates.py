@@ -16,6 +16,7 @@ from __future__ import annotations
 import datetime
 from collections import defaultdict
 from collections.abc import Iterable
+from functools import lru_cache
 
 from django.db import connection, transaction
 from django.db.models import Count, F, Q, Sum
@@ -471,7 +472,8 @@ def analyse() -> None:
 # (organisation, unit, place, channel, month) in one query per table, from the monthly rows
 # for whole months, the daily rows for the rest before today and the source tables for today,
 # then folds them into the grouping asked for. The base rows are cached on the scope, so one
-# page makes one query per table whatever it shows.
+# page makes one query per table whatever it shows. Term rows are read per term section (only
+# the sections a page shows; `read_terms` reads several in one query).
 
 BASE = ("organisation", "unit", "place", "channel", "month")
 
@@ -507,9 +509,11 @@ def periods(scope: Scope, today: datetime.date | None = None) -> dict:
     return {"months": (m0, m1), "days": days}
 
 
-def _stored(day_model, month_model, scope: Scope, dims: tuple, measures: tuple):
+def _stored(day_model, month_model, scope: Scope, dims: tuple, measures: tuple, *, where=None):
     """Base rows as tuples (*dims, month, *measures) from the monthly and daily tables, summed
-    over the dimensions not named (e.g. channel for themes)."""
+    over the dimensions not named (e.g. channel for themes); `where` narrows the rows (e.g. to
+    one term section)."""
+    where = where or {}
     part = periods(scope)
     sums = {f"s_{m}": Sum(m) for m in measures}
     places = "place_id" in dims
@@ -517,13 +521,15 @@ def _stored(day_model, month_model, scope: Scope, dims: tuple, measures: tuple):
     if part["months"]:
         m0, m1 = part["months"]
         qs = _filtered(
-            month_model.objects.filter(month__gte=m0, month__lt=m1), scope, places=places
+            month_model.objects.filter(month__gte=m0, month__lt=m1, **where), scope, places=places
         )
         rows += list(
             qs.order_by().values(*dims, "month").annotate(**sums).values_list(*dims, "month", *sums)
         )
     for d0, d1 in part["days"]:
-        qs = _filtered(day_model.objects.filter(day__gte=d0, day__lt=d1), scope, places=places)
+        qs = _filtered(
+            day_model.objects.filter(day__gte=d0, day__lt=d1, **where), scope, places=places
+        )
         rows += list(
             qs.order_by()
             .values(*dims, m=TruncMonth("day"))
@@ -573,7 +579,10 @@ def _fold(base: dict, group_by: str, *, key_index: int | None = None) -> dict:
     return result
 
 
+@lru_cache(maxsize=4096)
 def _month_key(value) -> str:
+    """ "YYYY-MM" for a date; memoised, as every base row of a page formats one of a few
+    months."""
     return f"{value:%Y-%m}"
 
 
@@ -627,34 +636,49 @@ def encounter_measures(scope: Scope, group_by: str = "total") -> dict:
     return scope.cache[cache_key]
 
 
-def _term_base(scope: Scope) -> dict:
-    if "term_base" in scope.cache:
-        return scope.cache["term_base"]
+def read_terms(scope: Scope, sections) -> None:
+    """Read the term rows of these sections into the scope's cache in one query per table
+    (a page that shows several sections names them first; one section is read on its own)."""
+    missing = sorted({s for s in sections if ("term_base", s) not in scope.cache})
+    if not missing:
+        return
     from kohtaamo.evaluation.models import EncounterTermMonth
 
     # Channel is a filter here, never a grouping: summing over it keeps the rows few.
     dims = ("organisation_id", "unit_id", "place_id", "section", "key")
-    rows = _stored(EncounterTermDay, EncounterTermMonth, scope, dims, ("n",))
-    base: dict = {}
+    where = {"section": missing[0]} if len(missing) == 1 else {"section__in": missing}
+    rows = _stored(EncounterTermDay, EncounterTermMonth, scope, dims, ("n",), where=where)
+    bases: dict = {section: {} for section in missing}
     for org, unit, place, section, term, month, n in rows:
-        key = (org, unit, place, None, _month_key(month), section, term)
+        base = bases[section]
+        key = (org, unit, place, None, _month_key(month), term)
         base[key] = base.get(key, 0) + (n or 0)
     after = _live(scope, "encounters")
     if after is not None:
-        for (day, org, unit, place, channel, section, term), n in compute_term_days(
-            scope.organisation_ids, scope.start, scope.end, ids=(after, None)
-        ).items():
-            if _in_scope((day, org, unit, place, channel), scope):
-                key = (org, unit, place, None, _month_key(day), section, term)
+        live = scope.cache.get("term_live")
+        if live is None:
+            live = scope.cache["term_live"] = compute_term_days(
+                scope.organisation_ids, scope.start, scope.end, ids=(after, None)
+            )
+        for (day, org, unit, place, channel, section, term), n in live.items():
+            base = bases.get(section)
+            if base is not None and _in_scope((day, org, unit, place, channel), scope):
+                key = (org, unit, place, None, _month_key(day), term)
                 base[key] = base.get(key, 0) + n
-    scope.cache["term_base"] = base
-    return base
+    for section, base in bases.items():
+        scope.cache[("term_base", section)] = base
+
+
+def _term_base(scope: Scope, section: str) -> dict:
+    """{(org, unit, place, None, "YYYY-MM", key): n} for one term section: a page reads only
+    the sections it shows, which keeps the rows few."""
+    read_terms(scope, (section,))
+    return scope.cache[("term_base", section)]
 
 
 def term_counts(scope: Scope, section: str, group_by: str = "total") -> dict:
     """{(group, key): n} for a term section ("themes", "failure_reasons", "unmet_themes")."""
     cache_key = ("term_counts", section, group_by)
     if cache_key not in scope.cache:
-        base = {k[:5] + (k[6],): n for k, n in _term_base(scope).items() if k[5] == section}
-        scope.cache[cache_key] = _fold(base, group_by, key_index=5)
+        scope.cache[cache_key] = _fold(_term_base(scope, section), group_by, key_index=5)
     return scope.cache[cache_key]

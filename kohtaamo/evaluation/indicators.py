@@ -63,6 +63,22 @@ class Ref:
         return get_source(self.source) is not None
 
     def fetch(self, scope: Scope, group_by: str) -> dict:
+        """The source's figures, fetched once per scope and grouping: many indicators share a
+        numerator or denominator (e.g. all contacts), and a page asks for several groupings.
+        Callers must not change the dict returned."""
+        try:
+            key = ("ref", self.source, tuple(sorted(self.params.items())), group_by)
+            hash(key)
+        except TypeError:
+            key = None
+        if key is not None and key in scope.cache:
+            return scope.cache[key]
+        result = self._fetch(scope, group_by)
+        if key is not None:
+            scope.cache[key] = result
+        return result
+
+    def _fetch(self, scope: Scope, group_by: str) -> dict:
         src = get_source(self.source)
         if src is None:
             return {}

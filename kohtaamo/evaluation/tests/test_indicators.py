@@ -184,6 +184,36 @@ def test_a_registered_source_makes_an_indicator_measurable(
     assert ("heard", True, "total") in calls
 
 
+def test_a_page_asks_a_plugged_source_once_per_grouping(
+    sample, rebuild, county, sample_day, no_suppression
+):
+    """Indicators sharing a source, and a second read of the same grouping, reuse the
+    figures the scope already fetched; a new scope (another page) asks again."""
+    from kohtaamo.evaluation import registry
+
+    calls = []
+
+    def answers(scope, group_by, item, agree=False):
+        calls.append((item, agree, group_by))
+        return {None: 8 if agree else 10}
+
+    before = sources()
+    register_source("feedback.answers", answers, app="channel")
+    try:
+        ind = indicators.get("felt_heard_share")
+        scope = scope_for(county, sample_day)
+        first = indicators.value(ind, scope)
+        second = indicators.value(ind, scope)
+        indicators.value(ind, scope_for(county, sample_day))
+    finally:
+        registry._SOURCES.clear()
+        registry._SOURCES.update(before)
+
+    assert first == second and first.value == pytest.approx(0.8)
+    assert calls.count(("heard", True, "total")) == 2
+    assert calls.count(("heard", False, "total")) == 2
+
+
 def test_a_failing_plugged_source_shows_no_data_instead_of_an_error(
     sample, rebuild, county, sample_day
 ):
