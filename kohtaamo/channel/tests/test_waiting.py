@@ -69,13 +69,15 @@ def test_waiting_reader_gets_a_message_sent_meanwhile(active_chat, alice):
 
 def test_a_wait_without_news_ends_empty_after_its_time(active_chat):
     session, _key = active_chat
+    # a waiter an earlier test left behind in this process may still be counted, so compare
+    before = notify.hub.waiting()
 
     began = time.monotonic()
     update = actions.wait_for_updates(session, session.last_seq, seconds=1)
     took = time.monotonic() - began
 
     assert update.messages == [] and took >= 0.9
-    assert notify.hub.waiting() == 0  # the waiter let go of its registration
+    assert notify.hub.waiting() <= before  # the waiter let go of its registration
 
 
 def test_api_wait_returns_the_answer_and_a_resend_reaches_the_reader_once(
