@@ -424,7 +424,9 @@ async def load(base: str, prep: dict, *, chats: int, workers: int, subnet: int) 
 
     stats = Stats(f"r{subnet}x")
     stop = time.monotonic() + DEADLINE_S
-    limits = httpx.Limits(max_connections=200, max_keepalive_connections=0)
+    # Connections are kept open between requests, as a browser does, for less than gunicorn's
+    # keep-alive time (2 s), so that the client never reuses one the server is closing.
+    limits = httpx.Limits(max_connections=200, max_keepalive_connections=100, keepalive_expiry=1.0)
     sources = [
         httpx.AsyncClient(
             transport=httpx.AsyncHTTPTransport(

@@ -309,9 +309,10 @@ def worker_updates(
             services=services,
             waiting=waiting,
             others_only=True,
+            lean=True,
         )
     else:
-        rows = chat_actions.worker_updates(request.user, after_id=after)
+        rows = chat_actions.worker_updates(request.user, after_id=after, lean=True)
     waiting = chat_actions.waiting_count(services)
     return {
         "messages": [

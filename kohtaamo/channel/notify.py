@@ -31,12 +31,25 @@ RECHECK_S = 1.0  # how often a waiter looks again when no listener can tell it (
 ANY = "*"  # every waiter listens to this key: announced when the listener (re)connects
 
 
-def chat_key(chat_id) -> str:
-    return f"chat:{chat_id}"
+SENDERS = ("client", "worker", "system")  # ChatMessage.Sender, without importing the models
 
 
-def worker_key(user_id) -> str:
-    return f"worker:{user_id}"
+def chat_key(chat_id, sender: str = "") -> str:
+    """`chat:<id>`: anything new in the chat; with a sender, `chat:<id>:<sender>`: a message by
+    them (a reader who waits only for the other side's messages is not woken by its own)."""
+    return f"chat:{chat_id}:{sender}" if sender else f"chat:{chat_id}"
+
+
+def worker_key(user_id, sender: str = "") -> str:
+    return f"worker:{user_id}:{sender}" if sender else f"worker:{user_id}"
+
+
+def keys_from_others(key: Callable[[str], str], reader: str | None) -> list[str]:
+    """The keys to wait on for news from everyone but `reader` (None: from everyone); `key`
+    makes a chat's or a worker's key for a sender ("" for any)."""
+    if reader is None:
+        return [key("")]
+    return [key(sender) for sender in SENDERS if sender != reader]
 
 
 def service_key(service_id) -> str:

@@ -202,33 +202,36 @@ def wait_for_updates(
     queue who says which `position` they saw also hears when it changes (at most every
     POSITION_QUIET_S seconds)."""
     seconds = max(0.0, min(float(seconds), notify.MAX_WAIT_S))
-    chat = notify.chat_key(session.pk)
+    # Woken only by the other side's messages (and status changes, which come with a system
+    # message): the reader's own sends do not wake this wait.
+    chat = notify.keys_from_others(lambda sender: notify.chat_key(session.pk, sender), reader)
 
     def news():
+        if reader is not None:  # one query: a message after the cursor by someone else
+            return session.messages.filter(seq__gt=after).exclude(sender=reader).exists()
         _refresh(session)
-        if session.last_seq <= after:
-            return False
-        if reader is None:
-            return True
-        return session.messages.filter(seq__gt=after).exclude(sender=reader).exists()
+        return session.last_seq > after
 
     watch_queue = position is not None and session.status == ChatSession.Status.WAITING
     first = min(seconds, POSITION_QUIET_S) if watch_queue else seconds
-    got = notify.wait_for(news, keys=[chat], seconds=first)
+    got = notify.wait_for(news, keys=chat, seconds=first)
     if not got and watch_queue and seconds > first:
 
         def news_or_moved():
             if news():
                 return True
+            _refresh(session)
             return session.status == ChatSession.Status.WAITING and (
                 queue_position(session) != position
             )
 
         notify.wait_for(
             news_or_moved,
-            keys=[chat, notify.service_key(session.service_id)],
+            keys=[*chat, notify.service_key(session.service_id)],
             seconds=seconds - first,
         )
+    if seconds > 0:
+        _refresh(session)  # the status and cursor the answer reports
     return updates(session, after)
 
 
@@ -246,29 +249,33 @@ def wait_for_worker_updates(
     services=None,
     waiting: int | None = None,
     others_only: bool = False,
+    lean: bool = False,
 ) -> list[ChatMessage]:
     """Like `worker_updates`, but when nothing is new, wait up to `seconds` for a message in
     one of the worker's chats (`others_only`: one not written by the worker; their own come
     along). With `services` and the queue length the worker saw (`waiting`), a change of the
     queue length also answers (at most every QUEUE_QUIET_S seconds)."""
     seconds = max(0.0, min(float(seconds), notify.MAX_WAIT_S))
-    mine = notify.worker_key(user.pk)
+    mine = notify.keys_from_others(
+        lambda sender: notify.worker_key(user.pk, sender),
+        ChatMessage.Sender.WORKER if others_only else None,
+    )
     found: list[ChatMessage] = []
 
     def news():
-        found[:] = worker_updates(user, after_id=after_id)
+        found[:] = worker_updates(user, after_id=after_id, lean=lean)
         if others_only:
             return any(m.sender != ChatMessage.Sender.WORKER for m in found)
         return bool(found)
 
     watch_queue = services is not None and waiting is not None
     first = min(seconds, QUEUE_QUIET_S) if watch_queue else seconds
-    got = notify.wait_for(news, keys=[mine], seconds=first)
+    got = notify.wait_for(news, keys=mine, seconds=first)
     if not got and watch_queue and seconds > first:
         service_ids = list(services.values_list("pk", flat=True))
         notify.wait_for(
             lambda: news() or waiting_count(service_ids) != waiting,
-            keys=[mine, *(notify.service_key(pk) for pk in service_ids)],
+            keys=[*mine, *(notify.service_key(pk) for pk in service_ids)],
             seconds=seconds - first,
         )
     return found
@@ -298,18 +305,24 @@ def _locked(session: ChatSession) -> ChatSession:
     # Right after the chat's row and before any other lock (the audit chain's, in end_chat),
     # so that the order of locks is the same everywhere.
     _lock_worker_stream(locked.assigned_worker_id)
+    locked._stream_locked = locked.assigned_worker_id  # held until commit
     return locked
 
 
 def _append(locked: ChatSession, *, sender: str, body: str, author=None, client_msg_id: str = ""):
-    _lock_worker_stream(locked.assigned_worker_id)  # taken or transferred: the new worker's
+    worker = locked.assigned_worker_id
+    if worker != getattr(locked, "_stream_locked", None):  # taken or transferred: the new one's
+        _lock_worker_stream(worker)
+        locked._stream_locked = worker
     locked.last_seq += 1
     if sender != ChatMessage.Sender.SYSTEM:
         locked.last_sender = sender
     locked.save(update_fields=["last_seq", "last_sender"])
     notify.announce(
         notify.chat_key(locked.pk),
-        locked.assigned_worker_id and notify.worker_key(locked.assigned_worker_id),
+        notify.chat_key(locked.pk, sender),
+        worker and notify.worker_key(worker),
+        worker and notify.worker_key(worker, sender),
     )
     return ChatMessage.objects.create(
         session=locked,
@@ -337,28 +350,26 @@ def _existing(session: ChatSession, client_msg_id: str) -> ChatMessage | None:
 
 
 def _send(session, *, sender, body, author, client_msg_id, check) -> Sent:
+    """Under the chat's row lock: a message sent again with the same client_msg_id (a retry
+    after a dropped connection, or one racing the first attempt) finds the stored one."""
     client_msg_id = (client_msg_id or "")[:64]
     body = clean_body(body)
-    found = _existing(session, client_msg_id)
-    if found is not None:
-        return Sent(found, duplicate=True)
-    with transaction.atomic():
-        locked = _locked(session)
-        found = _existing(locked, client_msg_id)  # a retry raced the first attempt
-        if found is not None:
-            return Sent(found, duplicate=True)
-        check(locked)
-        try:
-            with transaction.atomic():
-                message = _append(
-                    locked, sender=sender, body=body, author=author, client_msg_id=client_msg_id
-                )
-        except IntegrityError:
+    try:
+        with transaction.atomic():
+            locked = _locked(session)
             found = _existing(locked, client_msg_id)
-            if found is None:
-                raise
-            return Sent(found, duplicate=True)
-        _sync(session, locked)
+            if found is not None:
+                return Sent(found, duplicate=True)
+            check(locked)
+            message = _append(
+                locked, sender=sender, body=body, author=author, client_msg_id=client_msg_id
+            )
+            _sync(session, locked)
+    except IntegrityError:  # only without the row lock (a database without FOR UPDATE)
+        found = _existing(session, client_msg_id)
+        if found is None:
+            raise
+        return Sent(found, duplicate=True)
     return Sent(message)
 
 
@@ -655,16 +666,26 @@ def log_chat_read(actor: Actor, session: ChatSession) -> None:
         )
 
 
-def worker_updates(user, *, after_id: int, limit: int = 500) -> list[ChatMessage]:
+# What the API tells of a message (`lean`): the rest of the chat is not read for it.
+LEAN_FIELDS = ("id", "seq", "sender", "body", "created_at", "session_id", "session__code")
+
+
+def worker_updates(
+    user, *, after_id: int, limit: int = 500, lean: bool = False
+) -> list[ChatMessage]:
     """New messages in the worker's chats (open, or ended in the last hour) after a message id,
-    in one query: the console and the API poll this once for all their chats."""
+    in one query: the console and the API poll this once for all their chats. `lean`: only
+    the message and its chat's code (the API's answer)."""
     recent = timezone.now() - datetime.timedelta(hours=1)
-    return list(
+    rows = (
         ChatMessage.objects.filter(session__assigned_worker=user, id__gt=after_id)
         .filter(models.Q(session__status__in=OPEN) | models.Q(session__ended_at__gte=recent))
         .select_related("session")
-        .order_by("id")[:limit]
+        .order_by("id")
     )
+    if lean:
+        rows = rows.only(*LEAN_FIELDS)
+    return list(rows[:limit])
 
 
 # Periodic work (tasks.py) ------------------------------------------------------------------
