@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import json
@@ -66,10 +67,15 @@ def _canonical(value):
     return value
 
 
+@functools.cache
+def _chain_key(hash_key: str) -> bytes:
+    return hmac.new(hash_key.encode(), b"audit-chain", hashlib.sha256).digest()
+
+
 def compute_hash(entry: ChainedEntry, prev_hash: str) -> str:
     payload = {name: _canonical(getattr(entry, name)) for name in entry.HASHED_FIELDS}
     body = json.dumps(payload, sort_keys=True, separators=(",", ":"), default=str)
-    key = hmac.new(settings.HASH_KEY.encode(), b"audit-chain", hashlib.sha256).digest()
+    key = _chain_key(settings.HASH_KEY)
     return hmac.new(key, f"{prev_hash}|{body}".encode(), hashlib.sha256).hexdigest()
 
 

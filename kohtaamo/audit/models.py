@@ -45,7 +45,9 @@ class ChainedEntry(models.Model):
     username = models.CharField(max_length=150, blank=True)
     roles = models.CharField(max_length=200, blank=True)
     organisation_ref = models.BigIntegerField(null=True, blank=True)
-    person_code = models.UUIDField(null=True, blank=True, db_index=True)
+    # Found through the (person_code, at) index of each chain: a second index of its own would
+    # only make every append slower.
+    person_code = models.UUIDField(null=True, blank=True)
     object_type = models.CharField(max_length=60)
     object_ref = models.CharField(max_length=64, blank=True)
     prev_hash = models.CharField(max_length=64)

@@ -300,7 +300,7 @@ def caseload_counts(organisation_ids, *, team_ids=None) -> list[dict]:
             "responsible_worker__last_name",
             "responsible_worker__code",
         )
-        .annotate(n=Count("pk", distinct=True))
+        .annotate(n=Count("pk"))  # one row per matter: the join to the worker is many-to-one
         .order_by("responsible_worker__last_name", "responsible_worker__first_name")
     )
     cap = settings.CASELOAD_CAP
