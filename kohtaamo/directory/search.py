@@ -27,7 +27,7 @@ import uuid
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from django.db import OperationalError, connection
+from django.db import OperationalError, connection, transaction
 from django.db.models import Q
 from django.utils import timezone
 
@@ -268,6 +268,20 @@ def full_text(
 # Ranking -------------------------------------------------------------------------------------
 
 
+def _own_terms_in(analysis: Analysis, lang: str) -> list[QueryTerm]:
+    """The query's own terms for the index of `lang`: in another language's index, without the
+    words that are stop words there ("and", "about" of an English query typed while the page is
+    in Finnish match thousands of English texts and say nothing)."""
+    if lang == analysis.lang:
+        return analysis.own
+    stop = {
+        _term(text.stem(word, analysis.lang), 1.0, "").stem
+        for word in analysis.words
+        if text.is_stopword(word, lang)
+    }
+    return [t for t in analysis.own if t.stem not in stop]
+
+
 def score_candidates(analysis: Analysis) -> dict[int, float]:
     """Raw BM25 (SQLite) or idf-weighted ts_rank (PostgreSQL) values of one index are on one
     scale, so a service that matches rare words of several groups rises above one that matches
@@ -277,7 +291,7 @@ def score_candidates(analysis: Analysis) -> dict[int, float]:
         if lang != analysis.lang and len(scores) >= ENOUGH_CANDIDATES:
             break  # the asked language found plenty; the others would only add cost
         factor = 1.0 if lang == analysis.lang else OTHER_LANGUAGE_WEIGHT
-        groups = [(OWN_WEIGHT * factor, analysis.own)]
+        groups = [(OWN_WEIGHT * factor, _own_terms_in(analysis, lang))]
         groups += [
             (SYNONYM_WEIGHT, terms) for entry_lang, terms in analysis.synonyms if entry_lang == lang
         ]
@@ -352,7 +366,11 @@ def _fts_postgres_groups(
             f"{PG_RANK_NORM}) DESC, id LIMIT %s) AS m"
         )
         source_params = [everything, everything, PRE_RANK]
-    with connection.cursor() as cursor:
+    with transaction.atomic(), connection.cursor() as cursor:
+        # The matches always come through the GIN index: the planner underrates what `@@` costs
+        # per row on these long vectors, and when a common word matches a fifth of a large
+        # directory it reads the whole table instead, at twice the time (bench/directory.py).
+        cursor.execute("SET LOCAL enable_seqscan = off")
         cursor.execute(
             f"SELECT id, {ranks} AS r FROM {source} ORDER BY r DESC, id LIMIT %s",  # noqa: S608 (lang is ours; terms are parameters)
             [*params, *source_params, limit],
