@@ -2,7 +2,9 @@
 
 A reader asks for "what is new after my cursor"; when nothing is, the request waits until a
 change is announced for one of its keys (`chat:<id>`, `worker:<user id>`, `service:<id>`) or
-its time is up, and then looks again. Requests scale with messages, not with time (bench/chat.py).
+its time is up, and then looks again. A message is also announced under its sender
+(`chat:<id>:<sender>`, `worker:<user id>:<sender>`), so that a reader waiting only for the other
+side's messages is not woken by its own. Requests scale with messages, not with time (bench/chat.py).
 
 Announcing: on PostgreSQL a change does `pg_notify` inside its own transaction, so the news goes
 out exactly when the transaction commits (never for a rolled-back one) to every server process.
