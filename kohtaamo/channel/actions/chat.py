@@ -294,14 +294,13 @@ def _lock_worker_stream(worker_id) -> None:
 WORKER_STREAM_LOCK = 0x63686174  # "chat": the advisory lock class of a worker's message stream
 
 
-def _locked(session: ChatSession) -> ChatSession:
+def _locked(session: ChatSession, *, with_service: bool = True) -> ChatSession:
     # Lock the chat's row only (`of`): a plain FOR UPDATE with the join would also lock the
     # service row and make every chat of the service wait for each other (bench/chat.py).
-    locked = (
-        ChatSession.objects.select_for_update(of=("self",))
-        .select_related("service")
-        .get(pk=session.pk)
-    )
+    rows = ChatSession.objects.select_for_update(of=("self",))
+    if with_service:  # ending a chat records its encounter from the service
+        rows = rows.select_related("service")
+    locked = rows.get(pk=session.pk)
     # Right after the chat's row and before any other lock (the audit chain's, in end_chat),
     # so that the order of locks is the same everywhere.
     _lock_worker_stream(locked.assigned_worker_id)
@@ -356,7 +355,7 @@ def _send(session, *, sender, body, author, client_msg_id, check) -> Sent:
     body = clean_body(body)
     try:
         with transaction.atomic():
-            locked = _locked(session)
+            locked = _locked(session, with_service=False)
             found = _existing(locked, client_msg_id)
             if found is not None:
                 return Sent(found, duplicate=True)
