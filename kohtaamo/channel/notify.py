@@ -54,8 +54,15 @@ def keys_from_others(key: Callable[[str], str], reader: str | None) -> list[str]
     return [key(sender) for sender in SENDERS if sender != reader]
 
 
-def service_key(service_id) -> str:
-    return f"service:{service_id}"
+def service_key(service_id, event: str = "") -> str:
+    """`service:<id>`: the queue changed; `service:<id>:left`: someone left it (taken, ended,
+    blocked), which is all that moves the people behind them."""
+    return f"service:{service_id}:{event}" if event else f"service:{service_id}"
+
+
+def queue_left(service_id) -> tuple[str, str]:
+    """The keys to announce when a chat leaves the queue."""
+    return service_key(service_id), service_key(service_id, "left")
 
 
 class Hub:

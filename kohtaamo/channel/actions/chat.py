@@ -226,8 +226,8 @@ def wait_for_updates(
             )
 
         notify.wait_for(
-            news_or_moved,
-            keys=[*chat, notify.service_key(session.service_id)],
+            news_or_moved,  # only someone ahead leaving moves this person, not one joining
+            keys=[*chat, notify.service_key(session.service_id, "left")],
             seconds=seconds - first,
         )
     if seconds > 0:
@@ -415,7 +415,7 @@ def take_chat(session: ChatSession, *, by) -> ChatSession:
     locked.assigned_worker = by
     locked.started_at = timezone.now()
     locked.save(update_fields=["status", "assigned_worker", "started_at"])
-    notify.announce(notify.service_key(locked.service_id))  # the queue shrank
+    notify.announce(*notify.queue_left(locked.service_id))  # the queue shrank
     _append(locked, sender=ChatMessage.Sender.SYSTEM, body="joined")
     _sync(session, locked)
     return session
@@ -512,7 +512,7 @@ def end_chat(session: ChatSession, *, ended_by: str, actor: Actor, by=None) -> C
     ):
         raise PermissionDenied
     if locked.status == ChatSession.Status.WAITING:
-        notify.announce(notify.service_key(locked.service_id))  # left the queue
+        notify.announce(*notify.queue_left(locked.service_id))  # left the queue
     locked.status = ChatSession.Status.ENDED
     locked.ended_at = timezone.now()
     locked.ended_by = ended_by
@@ -533,7 +533,7 @@ def block_chat(session: ChatSession, *, by, reason: str, actor: Actor) -> ChatSe
         raise PermissionDenied
     if locked.status == ChatSession.Status.WAITING:
         locked.assigned_worker = by  # blocked from the queue: the blocker is on record
-        notify.announce(notify.service_key(locked.service_id))
+        notify.announce(*notify.queue_left(locked.service_id))
     locked.status = ChatSession.Status.BLOCKED
     locked.ended_at = timezone.now()
     locked.ended_by = ChatSession.EndedBy.WORKER
