@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime
 import uuid
 from collections import defaultdict
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 
 from django.db import OperationalError, connection, transaction
@@ -282,10 +283,33 @@ def _own_terms_in(analysis: Analysis, lang: str) -> list[QueryTerm]:
     return [t for t in analysis.own if t.stem not in stop]
 
 
+@contextmanager
+def _matches_through_index():
+    """PostgreSQL: the full-text queries inside read their matches through the GIN index. The
+    planner underrates what `@@` costs per row on these long vectors, and when a common word
+    matches a fifth of a large directory it reads the whole table instead, at twice the time
+    (bench/directory.py). Set once for a whole search, and put back afterwards, so that the rest
+    of a caller's transaction plans as usual."""
+    if not search_index.is_postgres():
+        yield
+        return
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("SELECT current_setting('enable_seqscan')")
+        (before,) = cursor.fetchone()
+        cursor.execute("SET LOCAL enable_seqscan = off")
+        yield
+        cursor.execute("SELECT set_config('enable_seqscan', %s, true)", [before])
+
+
 def score_candidates(analysis: Analysis) -> dict[int, float]:
     """Raw BM25 (SQLite) or idf-weighted ts_rank (PostgreSQL) values of one index are on one
     scale, so a service that matches rare words of several groups rises above one that matches
     a common word of one."""
+    with _matches_through_index():
+        return _score_candidates(analysis)
+
+
+def _score_candidates(analysis: Analysis) -> dict[int, float]:
     scores: dict[int, float] = defaultdict(float)
     for lang in (analysis.lang, *(other for other in LANGS if other != analysis.lang)):
         if lang != analysis.lang and len(scores) >= ENOUGH_CANDIDATES:
@@ -366,11 +390,7 @@ def _fts_postgres_groups(
             f"{PG_RANK_NORM}) DESC, id LIMIT %s) AS m"
         )
         source_params = [everything, everything, PRE_RANK]
-    with transaction.atomic(), connection.cursor() as cursor:
-        # The matches always come through the GIN index: the planner underrates what `@@` costs
-        # per row on these long vectors, and when a common word matches a fifth of a large
-        # directory it reads the whole table instead, at twice the time (bench/directory.py).
-        cursor.execute("SET LOCAL enable_seqscan = off")
+    with connection.cursor() as cursor:
         cursor.execute(
             f"SELECT id, {ranks} AS r FROM {source} ORDER BY r DESC, id LIMIT %s",  # noqa: S608 (lang is ours; terms are parameters)
             [*params, *source_params, limit],

@@ -232,3 +232,23 @@ def test_postgres_vectors_hold_the_stems_sqlite_indexes():
         assert "A" in lexemes[stem]
     for stem in text.stems(parts["extra"], "fi"):
         assert "D" in lexemes[stem]
+
+
+def test_a_search_leaves_the_planner_settings_of_the_callers_transaction_as_they_were(
+    demo_directory,
+):
+    """PostgreSQL: the search reads its matches through the full-text index for its own
+    queries only; the rest of the caller's transaction (a test runs in one) plans as usual."""
+    from django.db import connection
+
+    if connection.vendor != "postgresql":
+        pytest.skip("a PostgreSQL planner setting")
+
+    def seqscan():
+        with connection.cursor() as cursor:
+            cursor.execute("SHOW enable_seqscan")
+            return cursor.fetchone()[0]
+
+    before = seqscan()
+    assert search_services("ulosotto vie palkan", lang="fi", limit=5)
+    assert seqscan() == before == "on"
