@@ -220,7 +220,8 @@ def wait_for_updates(
         def news_or_moved():
             if news():
                 return True
-            _refresh(session)
+            if reader is not None:  # news() read only the messages
+                _refresh(session)
             return session.status == ChatSession.Status.WAITING and (
                 queue_position(session) != position
             )
@@ -230,8 +231,8 @@ def wait_for_updates(
             keys=[*chat, notify.service_key(session.service_id, "left")],
             seconds=seconds - first,
         )
-    if seconds > 0:
-        _refresh(session)  # the status and cursor the answer reports
+    if seconds > 0 and reader is not None:
+        _refresh(session)  # the status and cursor the answer reports (news() read neither)
     return updates(session, after)
 
 
