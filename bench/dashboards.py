@@ -20,7 +20,7 @@ import sys
 import tempfile
 import time
 
-from bench.common import ROOT, ensure_pg_database, log
+from bench.common import ROOT, analyse, ensure_pg_database, log
 
 ENCOUNTERS = int(os.environ.get("BENCH_DASHBOARD_ENCOUNTERS", "10000000"))
 REFERRALS = int(os.environ.get("BENCH_DASHBOARD_REFERRALS", str(ENCOUNTERS // 10)))
@@ -263,11 +263,7 @@ def prepare_and_measure(env: dict) -> dict:
             "encounters": ENCOUNTERS - have,
             "seconds": round(time.perf_counter() - started, 1),
         }
-    from django.db import connection
-
-    log("ANALYZE (planner statistics; autovacuum may be off on a bench host)")
-    with connection.cursor() as cursor:
-        cursor.execute("ANALYZE")
+    analyse(env["DATABASE_URL"])
     result = measure_dashboards()
     result["generated_in_this_run"] = generated
     return result

@@ -206,6 +206,7 @@ def measure(hsds_file: str, *, queries: int = 300) -> dict:
     from django.core.management import call_command
     from django.db import connection
 
+    from bench.common import analyse
     from bench.search import load_queries
     from kohtaamo.directory.models import Service
     from kohtaamo.directory.search import Filters, search_services
@@ -216,9 +217,8 @@ def measure(hsds_file: str, *, queries: int = 300) -> dict:
     import_s = time.perf_counter() - start
     imported = Service.objects.count()
     call_command("seed_demo_directory", stdout=open(os.devnull, "w"))  # noqa: SIM115
-    if connection.vendor == "postgresql":  # autovacuum would; it is off on the bench host
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
+    if connection.vendor == "postgresql":
+        analyse(os.environ["DATABASE_URL"])
     texts = [q["q"] for q in load_queries()]
     rng = random.Random(5)
     sample = [
