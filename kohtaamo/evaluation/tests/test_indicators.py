@@ -160,75 +160,64 @@ def test_monthly_trend_of_failure_demand(sample, rebuild, county, sample_day, no
     assert trend[f"{sample_day:%Y-%m}"].value == pytest.approx(0.6)
 
 
-def test_a_registered_source_makes_an_indicator_measurable(
-    sample, rebuild, county, sample_day, no_suppression
-):
-    """Apps plug in sources by key (here, client feedback the channel app will record)."""
+@pytest.fixture
+def plug():
+    """Register a source as an app would, for one test; afterwards the registry is as before."""
+    from kohtaamo.evaluation import registry
+
+    before = sources()
+    yield lambda key, function: register_source(key, function, app="channel")
+    registry._SOURCES.clear()
+    registry._SOURCES.update(before)
+
+
+@pytest.fixture
+def feedback_calls(plug):
+    """A plugged "feedback.answers" source (8 of 10 agree); the list of calls it was asked."""
     calls = []
 
     def answers(scope, group_by, item, agree=False):
         calls.append((item, agree, group_by))
         return {None: 8 if agree else 10}
 
-    before = sources()
-    register_source("feedback.answers", answers, app="channel")
-    try:
-        value = indicators.value(indicators.get("felt_heard_share"), scope_for(county, sample_day))
-    finally:
-        from kohtaamo.evaluation import registry
+    plug("feedback.answers", answers)
+    return calls
 
-        registry._SOURCES.clear()
-        registry._SOURCES.update(before)
+
+def test_a_registered_source_makes_an_indicator_measurable(
+    sample, rebuild, county, sample_day, no_suppression, feedback_calls
+):
+    """Apps plug in sources by key (here, client feedback the channel app will record)."""
+    value = indicators.value(indicators.get("felt_heard_share"), scope_for(county, sample_day))
 
     assert value.status == OK and value.value == pytest.approx(0.8)
-    assert ("heard", True, "total") in calls
+    assert ("heard", True, "total") in feedback_calls
 
 
 def test_a_page_asks_a_plugged_source_once_per_grouping(
-    sample, rebuild, county, sample_day, no_suppression
+    sample, rebuild, county, sample_day, no_suppression, feedback_calls
 ):
     """Indicators sharing a source, and a second read of the same grouping, reuse the
     figures the scope already fetched; a new scope (another page) asks again."""
-    from kohtaamo.evaluation import registry
-
-    calls = []
-
-    def answers(scope, group_by, item, agree=False):
-        calls.append((item, agree, group_by))
-        return {None: 8 if agree else 10}
-
-    before = sources()
-    register_source("feedback.answers", answers, app="channel")
-    try:
-        ind = indicators.get("felt_heard_share")
-        scope = scope_for(county, sample_day)
-        first = indicators.value(ind, scope)
-        second = indicators.value(ind, scope)
-        indicators.value(ind, scope_for(county, sample_day))
-    finally:
-        registry._SOURCES.clear()
-        registry._SOURCES.update(before)
+    ind = indicators.get("felt_heard_share")
+    scope = scope_for(county, sample_day)
+    first = indicators.value(ind, scope)
+    second = indicators.value(ind, scope)
+    indicators.value(ind, scope_for(county, sample_day))
 
     assert first == second and first.value == pytest.approx(0.8)
-    assert calls.count(("heard", True, "total")) == 2
-    assert calls.count(("heard", False, "total")) == 2
+    assert feedback_calls.count(("heard", True, "total")) == 2
+    assert feedback_calls.count(("heard", False, "total")) == 2
 
 
 def test_a_failing_plugged_source_shows_no_data_instead_of_an_error(
-    sample, rebuild, county, sample_day
+    sample, rebuild, county, sample_day, plug
 ):
-    from kohtaamo.evaluation import registry
-
     def broken(scope, group_by, **params):
         raise RuntimeError("bug in another app")
 
-    before = sources()
-    register_source("feedback.answers", broken, app="channel")
-    try:
-        value = indicators.value(indicators.get("felt_heard_share"), scope_for(county, sample_day))
-    finally:
-        registry._SOURCES.clear()
-        registry._SOURCES.update(before)
+    plug("feedback.answers", broken)
+    value = indicators.value(indicators.get("felt_heard_share"), scope_for(county, sample_day))
 
     assert value.status == NO_DATA
 
