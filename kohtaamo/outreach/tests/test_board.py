@@ -2,6 +2,7 @@
 honest "last seen", acknowledging, and polling that does not keep the session alive."""
 
 import datetime
+import json
 
 import time_machine
 from django.utils import timezone
@@ -29,15 +30,23 @@ def test_full_page_and_fragment(as_user, alice, active_shift):
 
 def test_an_unchanged_board_answers_204(as_user, alice, active_shift):
     client = as_user(alice)
-    first = client.get("/outreach/board/", **POLL).content.decode()
+    # A whole minute after the shift began, so that "minutes ago" reads the same in both polls.
+    start = (timezone.now() + datetime.timedelta(minutes=1)).replace(second=10, microsecond=0)
+    with time_machine.travel(start, tick=False):
+        first = client.get("/outreach/board/", **POLL).content.decode()
     version = first.split("/outreach/board/?v=")[1].split('"')[0]
 
-    same = client.get(f"/outreach/board/?v={version}", **POLL)
-    actions.check_in(active_shift, by=alice, next_minutes=30)
-    changed = client.get(f"/outreach/board/?v={version}", **POLL)
+    # Seven seconds later the board's clock differs, and nothing else does.
+    with time_machine.travel(start + datetime.timedelta(seconds=7), tick=False):
+        same = client.get(f"/outreach/board/?v={version}", **POLL)
+        actions.check_in(active_shift, by=alice, next_minutes=30)
+        changed = client.get(f"/outreach/board/?v={version}", **POLL)
 
-    assert same.status_code == 204
+    assert same.status_code == 204 and same.content == b""
+    checked = timezone.localtime(start + datetime.timedelta(seconds=7)).strftime("%H:%M:%S")
+    assert json.loads(same["HX-Trigger"]) == {"kohtaamo:board-checked": {"at": checked}}
     assert changed.status_code == 200 and "Järvelän asema" not in first
+    assert f"<time data-board-clock-time>{checked}</time>" in changed.content.decode()
 
 
 def test_the_poll_raises_an_overdue_alert_at_once(

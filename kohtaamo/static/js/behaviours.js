@@ -11,4 +11,9 @@
   }
   document.addEventListener("DOMContentLoaded", function () { init(document); });
   document.addEventListener("htmx:afterSwap", function (e) { init(e.target); });
+  // An unchanged safety board answers 204 with the time it was checked (outreach board view).
+  document.addEventListener("kohtaamo:board-checked", function (e) {
+    var clock = document.querySelector("[data-board-clock-time]");
+    if (clock && e.detail && e.detail.at) { clock.textContent = e.detail.at; }
+  });
 })();
