@@ -39,6 +39,19 @@ request = function()
 end
 """
 
+# Each line of the file is a form body posted to the URL's path (the registry search is a POST).
+WRK_FORMS = r"""
+bodies = {}
+init = function(args)
+  for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
+end
+request = function()
+  return wrk.format("POST", nil, nil, bodies[math.random(#bodies)])
+end
+"""
+
+CSRF_TOKEN = "b" * 32  # a fixed CSRF secret for the load generator's cookie and header
+
 
 def log(message: str) -> None:
     print(f"[bench {time.strftime('%H:%M:%S')}] {message}", flush=True)
@@ -161,6 +174,7 @@ def wrk(
     threads: int = 2,
     headers: dict | None = None,
     paths_file: Path | None = None,
+    forms_file: Path | None = None,
     server: Server | None = None,
 ) -> dict:
     """Run wrk against a loopback URL for a bounded time; returns rps and latency percentiles (ms).
@@ -170,7 +184,16 @@ def wrk(
     """
     assert url.startswith("http://127.0.0.1:"), "load goes to loopback only"
     script = RESULTS / ".wrk.lua"
-    script.write_text((WRK_PATHS if paths_file else "") + WRK_REPORT)
+    lines_file = paths_file or forms_file
+    script.write_text((WRK_PATHS if paths_file else WRK_FORMS if forms_file else "") + WRK_REPORT)
+    if forms_file:
+        cookie = "; ".join(filter(None, [(headers or {}).get("Cookie"), f"csrftoken={CSRF_TOKEN}"]))
+        headers = {
+            **(headers or {}),
+            "Cookie": cookie,
+            "X-CSRFToken": CSRF_TOKEN,
+            "Content-Type": "application/x-www-form-urlencoded",
+        }
     cmd = [
         ensure_wrk(),
         "-t",
@@ -187,8 +210,8 @@ def wrk(
     for key, value in (headers or {}).items():
         cmd += ["-H", f"{key}: {value}"]
     cmd.append(url)
-    if paths_file:
-        cmd += ["--", str(paths_file)]
+    if lines_file:
+        cmd += ["--", str(lines_file)]
     offset = server.log_offset() if server else 0
     result = subprocess.run(cmd, capture_output=True, text=True, timeout=seconds + 30)
     line = next(line for line in result.stderr.splitlines() if line.startswith("WRKJSON"))

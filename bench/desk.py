@@ -17,6 +17,7 @@ import subprocess
 import sys
 import tempfile
 import uuid
+from urllib.parse import urlencode
 
 from bench.common import (
     RESULTS,
@@ -205,11 +206,12 @@ def prepare(env: dict) -> dict:
     return {
         "session": bench_session(worker),
         "token": plain,
-        "search_paths": {
-            "name": [f"/people/?q={n[:6]}" for n in names],
-            "hetu": [f"/people/?q={h}" for h in hetus],
+        # The registry search is posted (no identity code in a URL): one form body per line.
+        "search_forms": {
+            "name": [urlencode({"q": n[:6]}) for n in names],
+            "hetu": [urlencode({"q": h}) for h in hetus],
             # contact codes of the pseudonymous contacts (fill_desk: KALA-0000 ... KALA-4999)
-            "code": [f"/people/?q=KALA-{i:04d}" for i in range(0, 5000, 97)],
+            "code": [urlencode({"q": f"KALA-{i:04d}"}) for i in range(0, 5000, 97)],
         },
         **counts,
     }
@@ -264,18 +266,18 @@ def run(seconds: int = 8) -> dict:
         results["my_day"] = wrk(
             "http://127.0.0.1:8102/my-day/", seconds=seconds, headers=cookie, server=app
         )
-        for kind, paths in prep["search_paths"].items():
+        for kind, bodies in prep["search_forms"].items():
             log(f"load: registry search by {kind}")
-            paths_file = RESULTS / ".desk_search_paths.txt"
-            paths_file.write_text("\n".join(paths) + "\n")
+            forms_file = RESULTS / ".desk_search_forms.txt"
+            forms_file.write_text("\n".join(bodies) + "\n")
             results[f"registry_search_{kind}"] = wrk(
                 "http://127.0.0.1:8102/people/",
                 seconds=seconds,
                 headers=cookie,
-                paths_file=paths_file,
+                forms_file=forms_file,
                 server=app,
             )
-            paths_file.unlink(missing_ok=True)
+            forms_file.unlink(missing_ok=True)
         results["rss_mb_per_worker"] = app.worker_rss_mb()
     results["targets"] = {
         "post_encounter_server_p95_ms<=30": results["post_encounter"]["server_p95_ms"] <= 30,
@@ -285,7 +287,7 @@ def run(seconds: int = 8) -> dict:
                 "server_p95_ms"
             ]
             <= 50
-            for kind in prep["search_paths"]
+            for kind in prep["search_forms"]
         },
     }
     return results

@@ -101,7 +101,9 @@ def main() -> int:
                 page = contexts[user]
                 page.set_viewport_size({"width": width, "height": 800})
                 if path == "first-person":
-                    page.goto("/people/?q=vir")
+                    page.goto("/people/")  # the search is posted: no name in the address
+                    page.fill("#id_q", "vir")
+                    page.click("form[role=search] button[type=submit]")
                     page.locator("#results a").first.click()
                 else:
                     page.goto(path)

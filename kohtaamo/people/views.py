@@ -29,8 +29,11 @@ def _require_registry_access(user):
 
 @login_required
 def person_list(request):
+    """The registry search. It is a POST, so that a name or an identity code never stands in a
+    URL (browser history, proxy and server logs, the language switcher's return link); a GET
+    shows the empty form, and a `?q=` from an old bookmark is ignored."""
     _require_registry_access(request.user)
-    form = PersonSearchForm(request.GET or None)
+    form = PersonSearchForm(request.POST if request.method == "POST" else None)
     hits, extras = None, []
     if form.is_valid() and form.cleaned_data["q"]:
         hits = actions.search_people(

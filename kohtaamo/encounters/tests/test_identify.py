@@ -121,7 +121,7 @@ def test_an_existing_person_is_found_by_search_and_chosen(as_user, alice, person
     encounter = make_encounter().encounter
     client = as_user(alice)
 
-    page = client.get(f"/desk/{encounter.code}/identify/?q=Meik")
+    page = client.post(f"/desk/{encounter.code}/identify/", {"intent": "search", "q": "Meik"})
     client.post(
         f"/desk/{encounter.code}/identify/",
         {**NEW_PERSON, "person_choice": str(person.code), "open_matter": "", "reason": ""},

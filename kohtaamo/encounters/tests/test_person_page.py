@@ -47,7 +47,7 @@ def test_registry_search_finds_a_person_by_a_carried_over_code(
     ContactCode.objects.create(person=person, code_hash=first.encounter.contact_code_hash)
     code = first.new_contact_code
 
-    response = as_user(alice).get("/people/", {"q": code.lower().replace("-", " ")}, **HX)
+    response = as_user(alice).post("/people/", {"q": code.lower().replace("-", " ")}, **HX)
 
     assert "Meikäläinen" in text(response)
     assert AccessLogEntry.objects.filter(person_code=person.code, action="search_hit").count() == 1
@@ -57,8 +57,8 @@ def test_registry_search_points_to_the_contacts_of_an_unlinked_code(as_user, ali
     first = make_encounter(identity_level="pseudonymous", new_contact_code=True)
     make_encounter(identity_level="pseudonymous", contact_code=first.new_contact_code)
 
-    response = as_user(alice).get("/people/", {"q": first.new_contact_code})
-    unknown = as_user(alice).get("/people/", {"q": "SUO-0001"})
+    response = as_user(alice).post("/people/", {"q": first.new_contact_code})
+    unknown = as_user(alice).post("/people/", {"q": "SUO-0001"})
 
     body = text(response)
     assert 'data-testid="code-extra"' in body and "2 contacts were recorded with it" in body
@@ -76,7 +76,7 @@ def test_registry_search_flags_probable_duplicates(as_user, alice, county):
         p.birth_date = datetime.date(1980, 2, 2)
         p.save()
 
-    response = as_user(alice).get("/people/", {"q": "Kaksonen"})
+    response = as_user(alice).post("/people/", {"q": "Kaksonen"})
 
     hits = {p.pk: p.probable_duplicate for p in response.context["hits"]}
     assert hits == {twin_a.pk: True, twin_b.pk: True, other.pk: False}

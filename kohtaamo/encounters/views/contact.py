@@ -94,8 +94,9 @@ def feedback_card(request, code):
     )
 
 
-def _candidates(request, actor, encounter):
-    """People to choose from: whoever the contact code was carried over to, and search hits."""
+def _candidates(request, actor, encounter, query=""):
+    """People to choose from: whoever the contact code was carried over to, and search hits.
+    The search is posted (intent "search"), so that a name or identity code is never in a URL."""
     found = []
     if encounter.contact_code_hash:
         link = (
@@ -108,7 +109,7 @@ def _candidates(request, actor, encounter):
         )
         if link is not None:
             found.append(get_person_for_user(request.user, link.person.code, write=True))
-    query = request.GET.get("q", "").strip()
+    query = query.strip()
     if query:
         found += [
             p
@@ -127,7 +128,8 @@ def identify(request, code):
         return redirect(encounter)
     official = is_official_in(request.user, encounter.organisation_id)
     earlier = list(carry_over_candidates(encounter))
-    if request.method == "POST":
+    searching = request.method == "POST" and request.POST.get("intent") == "search"
+    if request.method == "POST" and not searching:
         query = request.POST.get("q", "")
         choice = request.POST.get("person_choice", "")
         candidates = []
@@ -137,16 +139,18 @@ def identify(request, code):
             except (Http404, PermissionDenied, ValidationError):
                 candidates = []  # a tampered choice simply fails validation
     else:
-        query, candidates = _candidates(request, actor, encounter)
+        query, candidates = _candidates(
+            request, actor, encounter, request.POST.get("q", "") if searching else ""
+        )
     form = IdentifyForm(
-        request.POST or None,
+        None if searching else (request.POST or None),
         encounter=encounter,
         candidates=candidates,
         earlier=earlier,
         user=request.user,
         official=official,
     )
-    if request.method == "POST" and form.is_valid():
+    if form.is_bound and form.is_valid():
         try:
             result = _identify(request, actor, encounter, form)
         except ValidationError as error:  # e.g. the contact code already belongs to someone else

@@ -1,3 +1,5 @@
+import re
+
 from django.db import connection
 
 from kohtaamo.audit.models import AccessLogEntry, ChangeEntry
@@ -57,14 +59,14 @@ def test_identity_code_is_encrypted_at_rest(person):
 
 def test_search_by_name_prefix_and_hetu_logs_each_hit(as_user, alice, person):
     # A check character that is a letter, so that the lower-case query differs from the code:
-    # the search field still shows what was typed (see the note on identity codes in URLs).
+    # the search field still shows what was typed, and the code itself is never shown.
     person.set_hetu("010190-999W")
     person.save()
     other = PersonFactory(organisation=person.organisation, last_name="Meikäläis-Kallio")
     client = as_user(alice)
 
-    by_name = client.get("/people/", {"q": "meik"})
-    by_hetu = client.get("/people/", {"q": person.hetu.lower()})
+    by_name = client.post("/people/", {"q": "meik"})
+    by_hetu = client.post("/people/", {"q": person.hetu.lower()})
 
     assert (
         "Meikäläinen" in by_name.content.decode() and "Meikäläis-Kallio" in by_name.content.decode()
@@ -77,7 +79,7 @@ def test_search_by_name_prefix_and_hetu_logs_each_hit(as_user, alice, person):
 
 
 def test_search_fragment_for_htmx(as_user, alice, person):
-    response = as_user(alice).get("/people/", {"q": "Meik"}, HTTP_HX_REQUEST="true")
+    response = as_user(alice).post("/people/", {"q": "Meik"}, HTTP_HX_REQUEST="true")
 
     body = response.content.decode()
     assert 'id="results"' in body and "<html" not in body and "Meikäläinen" in body
@@ -88,7 +90,7 @@ def test_search_results_use_constant_queries(as_user, alice, county):
 
     assert_constant_queries(
         lambda n: PersonFactory.create_batch(n, organisation=county, last_name="Sama"),
-        lambda: client.get("/people/", {"q": "sama"}),
+        lambda: client.post("/people/", {"q": "sama"}),
     )
 
 
@@ -218,6 +220,31 @@ def test_access_report_rejects_an_inverted_period(as_user, alice, person):
     assert "before the start date" in response.content.decode()
 
 
+def test_a_search_keeps_the_identity_code_out_of_every_url(as_user, alice, person):
+    """The search is posted: the code is neither in the address nor in any link of the answer
+    (the language switcher's return path included), and the search field keeps what was typed."""
+    client = as_user(alice)
+
+    response = client.post("/people/", {"q": person.hetu})
+    body = response.content.decode()
+
+    assert "Meikäläinen" in body
+    assert 'method="post" action="/people/"' in body and 'hx-post="/people/"' in body
+    links = re.findall(r'href="([^"]*)"', body)
+    back = re.findall(r'name="next"[^>]*value="([^"]*)"', body)
+    assert back == ["/people/"]  # the language switcher returns to the empty search
+    assert links and not [link for link in links if person.hetu in link]
+    assert f'value="{person.hetu}"' in body  # what was typed, in the field only
+
+
+def test_a_search_in_the_address_is_not_run(as_user, alice, person):
+    response = as_user(alice).get("/people/", {"q": person.last_name})
+
+    assert response.status_code == 200 and response.context["hits"] is None
+    assert "Meikäläinen" not in response.content.decode()
+    assert not AccessLogEntry.objects.filter(action="search_hit").exists()
+
+
 def test_hetu_never_appears_in_urls(as_user, alice, person):
     response = as_user(alice).get(f"/people/{person.code}/")
 
@@ -233,7 +260,7 @@ def test_search_by_name_prefix_reads_the_first_page_in_name_order(as_user, alice
         PersonFactory(organisation=county, last_name=f"Sama{i:02d}", first_name="Aino")
     PersonFactory(organisation=county, last_name="Samppa", first_name="Eero")
 
-    response = as_user(alice).get("/people/", {"q": "sama"})
+    response = as_user(alice).post("/people/", {"q": "sama"})
 
     names = [p.last_name for p in response.context["hits"]]
     assert names == [f"Sama{i:02d}" for i in range(25)]
