@@ -12,7 +12,12 @@ from kohtaamo.audit.actions import Actor, log_access_many
 from kohtaamo.audit.models import AccessLogEntry
 from kohtaamo.core.myday import register
 from kohtaamo.core.registry import nav_item, person_section
-from kohtaamo.encounters.access import can_record, counts_org_ids, desk_org_ids
+from kohtaamo.encounters.access import (
+    can_record,
+    counts_org_ids,
+    desk_org_ids,
+    encounters_visible_to,
+)
 from kohtaamo.encounters.models import Encounter, EncounterWorker
 from kohtaamo.people import contact_code
 from kohtaamo.people.search import search_extra
@@ -57,19 +62,24 @@ def my_contacts_today(request):
 
 @person_section("desk-timeline", order=30, template="encounters/person_timeline.html")
 def person_timeline(request, person):
-    """Contacts, consents and client matters of the person, newest first; each document read is
-    written to the access log."""
-    from kohtaamo.casework.models import ClientMatter, ContactNotification
+    """Contacts, consents and client matters of the person, newest first, each read through its
+    own gate (the person page's gate does not decide for them); each document read is written to
+    the access log."""
+    from kohtaamo.casework.access import matters_visible_to, notifications_visible_to
 
+    user = request.user
     encounters = list(
-        Encounter.objects.filter(person=person)
+        encounters_visible_to(user)
+        .filter(person=person)
         .select_related("place")
         .prefetch_related("themes", "support")
         .order_by("-started_at")[:30]
     )
-    consents = list(person.consents.all())
-    matters = list(ClientMatter.objects.filter(person=person).order_by("-pending_at"))
-    notifications = list(ContactNotification.objects.filter(person=person).order_by("-received_at"))
+    consents = list(person.consents.all())  # a consent is seen through its person
+    matters = list(matters_visible_to(user).filter(person=person).order_by("-pending_at"))
+    notifications = list(
+        notifications_visible_to(user).filter(person=person).order_by("-received_at")
+    )
     items = (
         [("encounter", e.started_at, e) for e in encounters]
         + [("consent", c.given_at, c) for c in consents]

@@ -109,3 +109,36 @@ def test_person_page_queries_do_not_grow_and_every_document_is_logged(
     added = AccessLogEntry.objects.filter(person_code=person.code, username="bob").count() - before
     assert added == 1 + 3 + 3  # the person, three contacts, three consents
     assert verify_all()[1] == []
+
+
+def test_the_timeline_reads_each_document_through_its_own_gate(
+    as_user, bob, person, other_county, make_encounter
+):
+    """A matter another organisation keeps for the same person is not on the timeline (nor in
+    the access log as read), though the person page itself is open to bob."""
+    from django.utils import timezone
+
+    from kohtaamo.casework.models import ClientMatter
+
+    def matter(organisation):
+        return ClientMatter.objects.create(
+            person=person,
+            organisation=organisation,
+            source="encounter",
+            pending_at=timezone.now(),
+            created_by=bob,
+        )
+
+    ours, theirs = matter(person.organisation), matter(other_county)
+
+    response = as_user(bob).get(f"/people/{person.code}/")
+
+    (timeline,) = [s for s in response.context["person_sections"] if s["key"] == "desk-timeline"]
+    shown = [item["obj"] for item in timeline["timeline"]]
+    assert ours in shown and theirs not in shown
+    read = set(
+        AccessLogEntry.objects.filter(object_type="casework.matter").values_list(
+            "object_ref", flat=True
+        )
+    )
+    assert read == {str(ours.pk)}
