@@ -11,6 +11,16 @@ person's page and the worker console each keep one waiting request open and ask 
 after each answer, as the pages' script does. A share of the messages are "dropped": the first attempt is cut off by a
 tiny timeout, whether or not the server stored it, and sent again with the same client_msg_id.
 
+Pace: a chat is a conversation. A person sends a message, waits for the worker's answer, and
+takes 8–20 s to read it and type the next one (a short message on a phone); a worker, with up to
+ten chats open and ready phrases at hand, takes 4–12 s to read a message and type the answer.
+Six messages and six answers per chat; the 300 people arrive within 45 s, less than the shortest
+chat lasts, so all 300 chats are open at the same time (the run reports the peak). That offers
+about 20–25 messages a second. The same 300 chats are then run once more at a **stress** pace no
+person types at (the next message 2–5 s after the last, without waiting for the answer; answers
+after 0.3–1 s; everyone arriving within 20 s), reported beside the target run to show where the
+machine stops keeping up (BENCH_CHAT_STRESS="" skips it).
+
 Measured: message delivery time (from the start of the send until the other side's poll returns
 it, both directions), every message received exactly once and stored exactly once, how long the
 waiting requests took to answer (long-polling: `wait=25`, answered at once when there is news),
@@ -39,7 +49,7 @@ from bench.foundation import production_env
 
 CHATS = int(os.environ.get("BENCH_CHATS", "300"))
 WORKERS = int(os.environ.get("BENCH_CHAT_WORKERS", "30"))
-MESSAGES = int(os.environ.get("BENCH_CHAT_MESSAGES", "4"))  # per person; each gets a reply
+MESSAGES = int(os.environ.get("BENCH_CHAT_MESSAGES", "6"))  # per person; each gets a reply
 WAIT_S = 25  # long-polling: how long one request may wait for news (notify.MAX_WAIT_S)
 DROP_SHARE = 0.15
 # Threaded workers (gthread): a request waiting for news holds a thread, not a process, and
@@ -47,8 +57,7 @@ DROP_SHARE = 0.15
 GUNICORN_WORKERS = int(os.environ.get("BENCH_GUNICORN_WORKERS", "2"))
 GUNICORN_THREADS = int(os.environ.get("BENCH_GUNICORN_THREADS", "300"))
 POOL_SIZE = int(os.environ.get("BENCH_DB_POOL_SIZE", "20"))
-DEADLINE_S = 180  # the chat phase never runs longer than this
-ARRIVAL_S = 20
+DEADLINE_S = 240  # the chat phase never runs longer than this
 PORT = 8104
 PER_SOURCE = 5  # new chats one address may start in 10 minutes (ratelimit.CHAT_START)
 # Smaller loads run first, to show where polling still meets the target on this machine.
@@ -58,6 +67,19 @@ LEVELS = [
     if level
 ]
 API = "/api/v1/channel"
+# Seconds between messages, (low, high) uniform: how long the person takes to type the next
+# message after reading the answer, and how long the worker takes to answer.
+PACES = {
+    # People arrive over `arrival` seconds, fewer than a chat lasts, so all are open at once
+    # (the run reports the peak number of open chats).
+    "conversation": {"person": (8.0, 20.0), "worker": (4.0, 12.0), "turns": True, "arrival": 45},
+    "stress": {"person": (2.0, 5.0), "worker": (0.3, 1.0), "turns": False, "arrival": 20},
+}
+STRESS = [
+    tuple(int(n) for n in level.split("/"))
+    for level in os.environ.get("BENCH_CHAT_STRESS", f"{CHATS}/{WORKERS}").split(",")
+    if level
+]
 
 
 class ThreadedServer(Server):
@@ -169,6 +191,8 @@ class Stats:
         self.duplicate_answers = 0
         self.replies_expected = 0
         self.cursor_faults = 0
+        self.timeline: list[tuple[float, float]] = []  # (sent at, delivery s) per message
+        self.open_spans: list[tuple[float, float]] = []  # (started, ended) per chat
 
     def error(self, kind: str) -> None:
         self.errors[kind] = self.errors.get(kind, 0) + 1
@@ -177,6 +201,7 @@ class Stats:
         self.seen[tag] = self.seen.get(tag, 0) + 1
         if self.seen[tag] == 1 and tag in self.sent_at:
             self.delivery[direction].append(time.monotonic() - self.sent_at[tag])
+            self.timeline.append((self.sent_at[tag], time.monotonic() - self.sent_at[tag]))
 
 
 async def _send(client, url, body: str, tag: str, stats: Stats, headers: dict, drop: bool):
@@ -223,9 +248,11 @@ async def _call(client, method: str, url: str, stats: Stats, label: str, **kwarg
         return None
 
 
-async def person(index: int, client, base: str, service: str, stats: Stats, stop: float):
+async def person(
+    index: int, client, base: str, service: str, stats: Stats, stop: float, pace: dict
+):
     rng = random.Random(index)
-    await asyncio.sleep(rng.uniform(0, ARRIVAL_S))  # people arrive over the first seconds
+    await asyncio.sleep(rng.uniform(0, pace["arrival"]))  # people arrive over the first seconds
     r = None
     for _attempt in range(3):
         r = await _call(
@@ -237,9 +264,11 @@ async def person(index: int, client, base: str, service: str, stats: Stats, stop
         stats.error(f"start_{getattr(r, 'status_code', 'none')}")
         return None
     headers = {"X-Chat-Key": r.json()["key"]}
+    opened = time.monotonic()
     state = {"cursor": 0, "status": "waiting", "position": None, "sent": 0}
     active = asyncio.Event()
     finished = asyncio.Event()
+    answered = asyncio.Event()  # set whenever a worker's message arrives
 
     async def poller():
         """One waiting request at a time, asked again at once after each answer."""
@@ -276,6 +305,7 @@ async def person(index: int, client, base: str, service: str, stats: Stats, stop
                 state["cursor"] = max(state["cursor"], m["seq"])
                 if m["sender"] == "worker":
                     stats.seen_now(m["body"].split()[0], "to_person")
+                    answered.set()
             if state["status"] == "active":
                 active.set()
             elif state["status"] != "waiting":
@@ -306,8 +336,18 @@ async def person(index: int, client, base: str, service: str, stats: Stats, stop
             drop=rng.random() < DROP_SHARE,
         )
         state["sent"] += 1
+        if pace["turns"]:  # wait for the answer before reading it and typing the next one
+            while not stats.seen.get(f"w-{tag}") and not finished.is_set():
+                answered.clear()
+                left = stop - time.monotonic()
+                if left <= 0:
+                    break
+                try:
+                    await asyncio.wait_for(answered.wait(), timeout=left)
+                except TimeoutError:
+                    break
         if state["sent"] < MESSAGES:
-            await asyncio.sleep(rng.uniform(2.0, 5.0))
+            await asyncio.sleep(rng.uniform(*pace["person"]))
     try:
         await asyncio.wait_for(finished.wait(), timeout=max(0.1, stop - time.monotonic()))
     except TimeoutError:
@@ -316,6 +356,7 @@ async def person(index: int, client, base: str, service: str, stats: Stats, stop
     await asyncio.gather(poll_task, return_exceptions=True)
     sent = state["sent"]
     await _call(client, "POST", f"{base}{API}/chats/current/end", stats, "end", headers=headers)
+    stats.open_spans.append((opened, time.monotonic()))
     r = await _call(
         client,
         "GET",
@@ -330,7 +371,15 @@ async def person(index: int, client, base: str, service: str, stats: Stats, stop
 
 
 async def worker(
-    index: int, client, base: str, token: str, stats: Stats, stop: float, people_done, capacity: int
+    index: int,
+    client,
+    base: str,
+    token: str,
+    stats: Stats,
+    stop: float,
+    people_done,
+    capacity: int,
+    pace: dict,
 ):
     rng = random.Random(1000 + index)
     headers = {"Authorization": f"Bearer {token}"}
@@ -394,7 +443,7 @@ async def worker(
                 if stats.seen[tag] == 1:
                     pending.append(
                         asyncio.create_task(
-                            reply(client, base, headers, m["chat"], tag, stats, rng)
+                            reply(client, base, headers, m["chat"], tag, stats, rng, pace)
                         )
                     )
         else:
@@ -405,8 +454,8 @@ async def worker(
     await asyncio.gather(*pending, return_exceptions=True)
 
 
-async def reply(client, base, headers, chat, tag, stats, rng):
-    await asyncio.sleep(rng.uniform(0.3, 1.0))  # the worker types
+async def reply(client, base, headers, chat, tag, stats, rng, pace):
+    await asyncio.sleep(rng.uniform(*pace["worker"]))  # the worker reads and types
     reply_tag = f"w-{tag}"
     await _send(
         client,
@@ -419,9 +468,12 @@ async def reply(client, base, headers, chat, tag, stats, rng):
     )
 
 
-async def load(base: str, prep: dict, *, chats: int, workers: int, subnet: int) -> dict:
+async def load(
+    base: str, prep: dict, *, chats: int, workers: int, subnet: int, pace: str = "conversation"
+) -> dict:
     import httpx
 
+    rates = PACES[pace]
     stats = Stats(f"r{subnet}x")
     stop = time.monotonic() + DEADLINE_S
     # Connections are kept open between requests, as a browser does, for less than gunicorn's
@@ -441,13 +493,13 @@ async def load(base: str, prep: dict, *, chats: int, workers: int, subnet: int) 
     capacity = -(-chats // workers) + 1
     tasks = [
         asyncio.create_task(
-            worker(i, staff, base, prep["tokens"][i], stats, stop, people_done, capacity)
+            worker(i, staff, base, prep["tokens"][i], stats, stop, people_done, capacity, rates)
         )
         for i in range(workers)
     ]
     results = await asyncio.gather(
         *(
-            person(i, sources[i // PER_SOURCE], base, prep["service"], stats, stop)
+            person(i, sources[i // PER_SOURCE], base, prep["service"], stats, stop, rates)
             for i in range(chats)
         )
     )
@@ -480,10 +532,27 @@ async def load(base: str, prep: dict, *, chats: int, workers: int, subnet: int) 
         values = sorted(values)
         return round(values[min(len(values) - 1, int(p / 100 * len(values)))] * 1000, 1)
 
+    events = sorted([(a, 1) for a, _ in stats.open_spans] + [(b, -1) for _, b in stats.open_spans])
+    open_now = peak = 0
+    for _at, step in events:
+        open_now += step
+        peak = max(peak, open_now)
+    by_span: dict[int, list[float]] = {}
+    for sent, took in stats.timeline:
+        by_span.setdefault(int((sent - started) // 20) * 20, []).append(took)
     return {
+        # When in the run the slow deliveries were: p95 per 20 s of send time.
+        "delivery_p95_ms_by_20s": {
+            f"{start}-{start + 20}s": [len(v), pct(v, 95)] for start, v in sorted(by_span.items())
+        },
         "chats": chats,
+        "peak_open_chats": peak,
+        "arrival_s": rates["arrival"],
         "workers": workers,
         "messages_per_person": MESSAGES,
+        "pace": pace,
+        "pace_s": {"person": rates["person"], "worker": rates["worker"], "turns": rates["turns"]},
+        "messages_per_s": round(len(all_delivery) / elapsed, 1),
         "poll_schedule": f"long-polling: one waiting request per person and per worker console "
         f"(wait={WAIT_S} s, answered at once on news, asked again at once)",
         "elapsed_s": round(elapsed, 1),
@@ -533,9 +602,16 @@ def server_cpu_seconds(app: Server) -> float:
 
 def _measured(app: Server, run):
     """Run one load level; add the server's CPU cost per request (independent of contention)."""
+    import resource
+
     before = server_cpu_seconds(app)
+    mine = resource.getrusage(resource.RUSAGE_SELF)
     level = run()
     used = server_cpu_seconds(app) - before
+    after = resource.getrusage(resource.RUSAGE_SELF)
+    level["load_generator_cpu_s"] = round(
+        after.ru_utime + after.ru_stime - mine.ru_utime - mine.ru_stime, 1
+    )
     served = level["requests_per_s"] * level["elapsed_s"]
     level["server_cpu_s"] = round(used, 1)
     level["server_cpu_ms_per_request"] = round(used * 1000 / served, 2) if served else None
@@ -618,6 +694,17 @@ def run() -> dict:
         results["chat"] = _measured(
             app, lambda: asyncio.run(load(base, prep, chats=CHATS, workers=WORKERS, subnet=0))
         )
+        results["stress_levels"] = []
+        for offset, (chats, workers) in enumerate(STRESS, start=len(LEVELS) + 1):
+            log(f"chat, stress pace: {chats} people, {workers} workers")
+            results["stress_levels"].append(
+                _measured(
+                    app,
+                    lambda c=chats, w=workers, n=offset: asyncio.run(
+                        load(base, prep, chats=c, workers=w, subnet=n, pace="stress")
+                    ),
+                )
+            )
         results["rss_mb_per_worker"] = app.worker_rss_mb()
     results["load_average_after"] = os.getloadavg()
     chat = results["chat"]
@@ -632,6 +719,17 @@ def run() -> dict:
         "no_third_party_requests": results["finder_weight"]["third_party"] == 0,
     }
     return results
+
+
+def _pace_text(level: dict) -> str:
+    pace = level.get("pace_s")
+    if not pace:
+        return "pace not recorded"
+    (p1, p2), (w1, w2) = pace["person"], pace["worker"]
+    person = f"next message {p1:g}–{p2:g} s " + (
+        "after the answer" if pace["turns"] else "after the last, answered or not"
+    )
+    return f"{level.get('pace')} pace: {person}, answers after {w1:g}–{w2:g} s"
 
 
 def summary(results: dict) -> list[str]:
@@ -650,7 +748,11 @@ def summary(results: dict) -> list[str]:
             for lv in results.get("chat_levels", [])
         ),
         f"chat: {chat['chats']} concurrent anonymous chats, {chat['workers']} workers, "
-        f"{chat['messages_per_person']} messages + replies each, {chat['elapsed_s']} s",
+        f"{chat['messages_per_person']} messages + replies each, {chat['elapsed_s']} s, "
+        f"{_pace_text(chat)}: {chat.get('messages_per_s')} messages/s",
+        f"  people arrive over {chat.get('arrival_s')} s; at most {chat.get('peak_open_chats')} "
+        "chats open at the same time; delivery p95 by when the message was sent: "
+        + ", ".join(f"{k} {v[1]} ms" for k, v in chat.get("delivery_p95_ms_by_20s", {}).items()),
         f"  polling: {chat['poll_schedule']}",
         f"  completed {chat['chats_completed']}/{chat['chats']}; delivered {chat['messages_delivered']} messages; "
         f"{chat['requests_per_s']} requests/s",
@@ -662,6 +764,16 @@ def summary(results: dict) -> list[str]:
         f"stored twice {chat['stored_twice']}, acknowledged but lost {chat['lost']}, sends given up {chat['sends_given_up']}, "
         f"received twice {chat['received_twice']}, "
         f"sequence gaps {chat['sequence_gaps']}, errors {chat['errors'] or 'none'}",
+        *(
+            f"stress pace ({_pace_text(lv)}, arriving over {lv.get('arrival_s')} s): "
+            f"{lv['chats']} chats / {lv['workers']} workers, "
+            f"{lv['messages_per_s']} messages/s: delivery p50 {lv['delivery_p50_ms']} ms, "
+            f"p95 {lv['delivery_p95_ms']} ms; {lv['requests_per_s']} requests/s, "
+            f"server CPU {lv['server_cpu_ms_per_request']} ms/request; completed "
+            f"{lv['chats_completed']}/{lv['chats']}, lost {lv['lost']}, stored twice "
+            f"{lv['stored_twice']}, received twice {lv['received_twice']}"
+            for lv in results.get("stress_levels", [])
+        ),
         f"finder first page: {first['rps']} req/s, p50 {first['p50_ms']:.1f} ms, p95 {first['p95_ms']:.1f} ms; "
         f"search page p95 {search['p95_ms']:.1f} ms",
         f"finder page weight: first page {fw['bytes']} B ({fw['gzip_bytes']} B gzipped), with results "
