@@ -32,6 +32,7 @@ SHOTS = [
     ("desk-quick-entry", "sosiaaliohjaaja", "/desk/new/", 1200),
     ("desk-phone", "sosiaaliohjaaja", "/desk/new/", 360),
     ("desk-counts", "sosiaaliohjaaja", "/desk/counts/", 1200),
+    ("registry-search-phone", "sosiaaliohjaaja", "registry-search", 360),
     ("directory", "sosiaaliohjaaja", "/directory/?q=vuokrat+r%C3%A4stiss%C3%A4", 1200),
     ("referral-figures", "esihenkilo", "/referrals/figures/", 1200),
     ("evaluation", "esihenkilo", "/evaluation/", 1200),
@@ -100,11 +101,13 @@ def main() -> int:
                     contexts[user] = page
                 page = contexts[user]
                 page.set_viewport_size({"width": width, "height": 800})
-                if path == "first-person":
+                if path in ("first-person", "registry-search"):
                     page.goto("/people/")  # the search is posted: no name in the address
                     page.fill("#id_q", "vir")
                     page.click("form[role=search] button[type=submit]")
-                    page.locator("#results a").first.click()
+                    page.wait_for_selector("#results table")
+                    if path == "first-person":
+                        page.locator("#results a").first.click()
                 else:
                     page.goto(path)
                 page.wait_for_load_state("networkidle")
