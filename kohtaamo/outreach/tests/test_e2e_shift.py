@@ -197,3 +197,22 @@ def test_axe_on_the_other_new_pages(contexts, manager, alice, active_shift, outr
     ):
         page.goto(path)
         assert_no_axe_violations(page, path)
+
+
+def test_an_unchanged_board_keeps_its_content_and_moves_its_clock(contexts, manager, active_shift):
+    _context, desk = contexts(viewport={"width": 1280, "height": 900})
+    login(desk, manager)
+    desk.goto("/outreach/board/")
+    board = desk.locator("#board")
+    board.evaluate("el => { el.dataset.marker = 'first render'; }")  # gone if the board is redrawn
+    before = desk.inner_text("[data-board-clock-time]")
+
+    with desk.expect_response(lambda r: "/outreach/board/?v=" in r.url and r.status == 204):
+        pass
+    desk.wait_for_function(
+        "before => document.querySelector('[data-board-clock-time]').textContent !== before",
+        arg=before,
+    )
+
+    assert desk.get_attribute("#board", "data-marker") == "first render"
+    assert desk.inner_text("[data-board-clock-time]") > before  # HH:MM:SS of the same day

@@ -46,23 +46,31 @@ def _context(request) -> dict:
     }
 
 
+def _fragment(request, context) -> tuple[str, str]:
+    """The board fragment and its version: a hash of the fragment without what changes on every
+    render (the CSRF token's mask, the "checked at" clock)."""
+    html = render_to_string(
+        "outreach/board.html#board", {**context, "version": PLACEHOLDER}, request
+    )
+    stable = CLOCK.sub("", CSRF_INPUT.sub("", html))
+    version = hashlib.sha256(stable.encode()).hexdigest()[:16]
+    return html.replace(PLACEHOLDER, version), version
+
+
 @login_required
 def board(request):
     context = _context(request)
+    html, version = _fragment(request, context)
     if is_htmx(request):
-        html = render_to_string(
-            "outreach/board.html#board", {**context, "version": PLACEHOLDER}, request
-        )
-        stable = CLOCK.sub("", CSRF_INPUT.sub("", html))  # the masked token differs per render
-        version = hashlib.sha256(stable.encode()).hexdigest()[:16]
         if request.GET.get("v") == version:
             checked = timezone.localtime(context["now"]).strftime("%H:%M:%S")
             response = HttpResponse(status=204)
             response["HX-Trigger"] = json.dumps({"kohtaamo:board-checked": {"at": checked}})
             return response
-        return HttpResponse(html.replace(PLACEHOLDER, version))
-    context["version"] = ""
-    return render(request, "outreach/board.html", context)
+        return HttpResponse(html)
+    # The full page carries the version too, so its first poll is already a 204 when nothing
+    # changed.
+    return render(request, "outreach/board.html", {**context, "version": version})
 
 
 @require_POST
@@ -71,8 +79,6 @@ def acknowledge(request, code):
     alert = access.get_alert_for_user(request.user, code, write=True)
     actions.acknowledge_alert(alert, by=request.user)
     if is_htmx(request):
-        context = _context(request)
-        context["version"] = ""
-        return render(request, "outreach/board.html#board", context)
+        return HttpResponse(_fragment(request, _context(request))[0])
     messages.success(request, _("Alert acknowledged."))
     return redirect("outreach:board")
