@@ -29,26 +29,25 @@ done = function(summary, latency, requests)
 end
 """
 
-WRK_PATHS = r"""
-paths = {}
-init = function(args)
-  for line in io.lines(args[1]) do paths[#paths + 1] = line end
-end
-request = function()
-  return wrk.format(nil, paths[math.random(#paths)])
-end
-"""
 
-# Each line of the file is a form body posted to the URL's path (the registry search is a POST).
-WRK_FORMS = r"""
-bodies = {}
-init = function(args)
-  for line in io.lines(args[1]) do bodies[#bodies + 1] = line end
-end
-request = function()
-  return wrk.format("POST", nil, nil, bodies[math.random(#bodies)])
-end
-"""
+def _wrk_lines(request: str) -> str:
+    """A wrk script that reads one line per request from the file named after `--`, and sends a
+    random one of them as `request` (a Lua expression of `line`)."""
+    return (
+        "lines = {}\n"
+        "init = function(args)\n"
+        "  for l in io.lines(args[1]) do lines[#lines + 1] = l end\n"
+        "end\n"
+        "request = function()\n"
+        "  local line = lines[math.random(#lines)]\n"
+        f"  return {request}\n"
+        "end\n"
+    )
+
+
+WRK_PATHS = _wrk_lines("wrk.format(nil, line)")  # each line is a path to GET
+# Each line is a form body posted to the URL's path (the registry search is a POST).
+WRK_FORMS = _wrk_lines('wrk.format("POST", nil, nil, line)')
 
 CSRF_TOKEN = "b" * 32  # a fixed CSRF secret for the load generator's cookie and header
 
